@@ -1,0 +1,53 @@
+# Linli — two commands for a newcomer: `make html`, then `make test`.
+PY_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PELICAN := $(PY) -m pelican
+CONTENT := content
+OUTPUT := output
+BUILD_DATE ?=
+PORT ?= 8000
+# Extra settings for one build, e.g. make html SETTINGS='BUILD_DATE="2026-11-20"'
+SETTINGS ?=
+EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
+
+.PHONY: help html serve devserver publish clean test bench check new-article
+
+help:
+	@echo "make html          构建演示站点到 output/ / build the site into output/"
+	@echo "make serve         在 http://localhost:$(PORT) 预览 / preview"
+	@echo "make devserver     修改后自动重建并预览 / rebuild on change and preview"
+	@echo "make publish       正式发布构建（publishconf.py）/ production build"
+	@echo "make test          运行测试 / run the test suite"
+	@echo "make new-article TITLE=标题 [COLUMN=栏目]  新建文章 / scaffold an article"
+	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
+
+# The venv is rebuilt only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PY_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+html: $(VENV)/.installed
+	$(PELICAN) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py $(EXTRA)
+
+publish: $(VENV)/.installed
+	$(PELICAN) $(CONTENT) -o $(OUTPUT) -s publishconf.py $(EXTRA)
+
+serve: $(VENV)/.installed
+	@test -d $(OUTPUT) || $(MAKE) html
+	$(PELICAN) -l -p $(PORT) -s pelicanconf.py -o $(OUTPUT)
+
+devserver: $(VENV)/.installed
+	LINLI_DEVSERVER=1 $(PELICAN) -lr $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+new-article: $(VENV)/.installed
+	@$(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"
+
+clean:
+	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous .cache

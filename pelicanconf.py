@@ -1,0 +1,130 @@
+"""Site identity and editor-friendly defaults: the one file a community office edits."""
+
+import os
+import sys
+
+# Our plugins live in ./plugins as a package; make it importable from any cwd.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# --- Who we are (shown in the header, footer and page meta tags) -------------
+SITENAME = "青禾社区"
+SITE_SUBTITLE = "云溪市临江区望川街道青禾社区居民委员会"
+SITE_DESCRIPTION = "青禾社区居民委员会门户：社区新闻、通知公告、活动相册与办事指南。"
+# The address residents reach the site at: canonical links, QR codes, feeds.
+CANONICAL_SITEURL = "https://qinghe.example.org"
+SITEURL = ""
+RELATIVE_URLS = True
+SITE_OPERATOR = "望川街道青禾社区居民委员会"
+SITE_CONTACT = "云溪市临江区望川街道禾丰路 18 号 · 电话 0871-6555 0123"
+SITE_EMAIL = "qinghe-sq@example.org"
+ICP_NUMBER = "滇ICP备00000000号-1"
+PSB_NUMBER = "滇公网安备 00000000000000号"
+COPYRIGHT_NOTICE = (
+    "本站原创稿件版权归青禾社区居民委员会所有，转载请注明来源并保留原文链接。"
+)
+AUTHOR = "青禾社区"
+
+# --- Content ------------------------------------------------------------------
+PATH = "content"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d %H:%M"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra", "notices/files"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+    "extra/favicon.svg": {"path": "favicon.svg"},
+}
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+# Columns shown in the header, in this order (others still get their page).
+COLUMNS = ["社区动态", "党建引领", "红色物业", "便民服务"]
+# Extra header links after the columns: (label, URL relative to the site root).
+NAV_LINKS = [("办事指南", "guide/")]
+
+# --- Review and personal data (see README, "三审" and "个人信息") --------------
+REVIEW_REQUIRED = False
+PII_POLICY = "warn"
+PII_ALLOW = ["0871-6555 0123", "12345"]
+
+# --- URLs: stable, so printed QR codes and bookmarks keep working -------------
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+CATEGORY_URL = "column/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_URL = "column/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_URL = "tag/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+# Pelican writes drafts to drafts/ by default: a draft must never be published.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_URL = ""
+DRAFT_PAGE_URL = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
+_404_SAVE_AS = "404.html"
+INDEX_SAVE_AS = "index.html"
+
+# --- Feeds --------------------------------------------------------------------
+FEED_DOMAIN = CANONICAL_SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = "feeds/column/{slug}.atom.xml"
+TAG_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = True
+
+# --- Build --------------------------------------------------------------------
+THEME = "theme"
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_PATH = ".cache/pelican"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+SLUGIFY_SOURCE = "title"
+# Reproducible: no build time anywhere in the output.
+OUTPUT_SOURCES = False
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": [],
+}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = []
+PLUGINS = [
+    "plugins.metadata",
+    "plugins.editorial",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.sitemap",
+    "plugins.safety",
+]
+SITEMAP = {"format": "xml", "exclude": ["tag/", "archives/"]}

@@ -1,0 +1,74 @@
+"""Small helpers every Linli plugin shares: settings with defaults, build date,
+and one way to report a content problem as ``file:line: message``."""
+
+import datetime
+import logging
+import os
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+logger = logging.getLogger("linli")
+
+
+def setting(settings, name, defaults):
+    """Read ``name`` from Pelican settings, falling back to the plugin's DEFAULTS."""
+    if name in settings:
+        return settings[name]
+    return defaults[name]
+
+
+def build_date(settings):
+    """The reference day for notice status and future-dated pieces.
+
+    ``BUILD_DATE`` (``YYYY-MM-DD``) makes builds reproducible; the default is
+    today in Asia/Shanghai, the residents' calendar day.
+    """
+    value = settings.get("BUILD_DATE")
+    if not value:
+        return datetime.datetime.now(SHANGHAI).date()
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ContentError(
+            "BUILD_DATE", None, f"BUILD_DATE 应为 YYYY-MM-DD / must be YYYY-MM-DD, got {value!r}"
+        ) from None
+
+
+class ContentError(Exception):
+    """A problem in an editor's file, reported without a traceback."""
+
+    def __init__(self, path, line, message):
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(location(path, line) + ": " + message)
+
+
+def relative_path(path, settings=None):
+    """Show paths relative to the project (where `make` runs), as editors see them."""
+    if path is None:
+        return "?"
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def location(path, line=None):
+    where = relative_path(path)
+    return f"{where}:{line}" if line else where
+
+
+def report_error(path, line, message, log=logger):
+    """Log a content error; the safety plugin counts it and fails the build."""
+    log.error("%s: %s", location(path, line), message)
+
+
+def report_warning(path, line, message, log=logger):
+    log.warning("%s: %s", location(path, line), message)

@@ -1,0 +1,110 @@
+"""A Markdown reader for editors' files: Chinese keys, full-width colons,
+GBK files, and errors that name the file and line."""
+
+import logging
+import re
+
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+
+from ..common import ContentError, report_error, report_warning
+from . import fields
+from .encoding import read_source
+
+logger = logging.getLogger(__name__)
+
+# `key: value` or `键：值`. A key is a word (ASCII) or a known Chinese alias.
+_HEADER_LINE = re.compile(r"^\s{0,3}(?P<key>[A-Za-z][A-Za-z0-9_-]*|[\u4e00-\u9fff]{1,6})\s*[:：]\s*(?P<value>.*)$")
+
+
+def split_header(text):
+    """Return ``(entries, body, body_first_line)``; each entry is (key, value, line)."""
+    lines = text.split("\n")
+    entries = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = _HEADER_LINE.match(line)
+        if match and (match["key"].isascii() or match["key"] in fields.ALIASES):
+            entries.append([match["key"], match["value"].strip(), index + 1])
+        elif entries and line.startswith(("    ", "\t")) and line.strip():
+            # Continuation of a long value, as Python-Markdown's meta allows.
+            entries[-1][1] += " " + line.strip()
+        else:
+            break
+        index += 1
+    if not entries:
+        return [], text, 1
+    if index < len(lines) and not lines[index].strip():
+        index += 1
+    return entries, "\n".join(lines[index:]), index + 1
+
+
+class LinliMarkdownReader(MarkdownReader):
+    """Reads the header itself, then hands the body to Python-Markdown."""
+
+    def read(self, source_path):
+        try:
+            return self._read(source_path)
+        except ContentError as error:
+            # Pelican logs only "Could not process"; say what and where first.
+            report_error(error.path, error.line, error.message)
+            raise
+
+    def _read(self, source_path):
+        self._source_path = source_path
+        text, encoding = read_source(source_path)
+        if encoding != "utf-8":
+            report_warning(
+                source_path,
+                None,
+                f"文件不是 UTF-8，已按 {encoding.upper()} 读取，建议另存为 UTF-8 / "
+                f"not UTF-8: read as {encoding.upper()}, please save as UTF-8",
+            )
+        entries, body, _ = split_header(text)
+        metadata = self._parse_entries(source_path, entries)
+
+        content = self._markdown().convert(body)
+        return content, metadata
+
+    def _markdown(self):
+        settings = dict(self.settings["MARKDOWN"])
+        settings["extensions"] = [
+            ext for ext in settings.get("extensions", []) if ext != "markdown.extensions.meta"
+        ]
+        return Markdown(**settings)
+
+    def _parse_entries(self, path, entries):
+        metadata = {}
+        lines = {}
+        for key, value, line in entries:
+            name = fields.canonical_key(key)
+            if name in metadata:
+                report_warning(path, line, f"“{key}”重复，只用第一处 / duplicate key {key!r}: using the first")
+                continue
+            try:
+                metadata[name] = self._parse_value(name, value)
+            except ValueError as error:
+                raise ContentError(path, line, f"{key}: {error}") from None
+            lines[name] = line
+        title = metadata.get("title")
+        if title is not None and not str(title).strip():
+            raise ContentError(path, lines["title"], "标题为空 / empty title")
+        if "title" not in metadata:
+            raise ContentError(path, 1, "缺少标题（title / 标题） / missing title")
+        metadata["metadata_lines"] = lines
+        return metadata
+
+    def _parse_value(self, name, value):
+        if name in fields.DATE_FIELDS:
+            return fields.parse_date(value)
+        if name in fields.LIST_FIELDS:
+            items = fields.parse_list(value, names=name in fields.NAME_LIST_FIELDS)
+            return self.process_metadata(name, items) if name == "tags" else items
+        if name in fields.BOOLEAN_FIELDS:
+            return fields.parse_boolean(value)
+        if name == "status":
+            return fields.parse_status(value)
+        if name == "summary":
+            return self._markdown().convert(value)
+        return self.process_metadata(name, value)

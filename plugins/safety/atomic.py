@@ -1,0 +1,118 @@
+"""Build the site aside and swap it into OUTPUT_PATH only when the whole build
+succeeded, so a failed build never leaves a half-written or stale-mixed site.
+
+Every ERROR logged during a build (by Pelican or by any plugin) fails it.
+Post-build steps that must see the finished tree before the swap connect to
+``site_written`` (adds files, e.g. the search index) and then
+``site_complete`` (rewrites files, e.g. precompression): blinker does not keep
+receivers in order, so each stage is its own signal.
+"""
+
+import logging
+import os
+import shutil
+import sys
+
+from blinker import signal
+
+from ..common import logger
+
+site_written = signal("linli_site_written")
+site_complete = signal("linli_site_complete")
+
+STAGING_SUFFIX = ".building"
+RETIRED_SUFFIX = ".previous"
+
+
+class BuildFailed(SystemExit):
+    """Stops the build with exit status 1 and no traceback: the messages were
+    already logged with their file and line."""
+
+    def __init__(self, message):
+        super().__init__(1)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+class ErrorCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+error_counter = ErrorCounter()
+current_build = None  # the Pelican instance whose build is in progress
+
+
+def _target(pelican):
+    return os.path.abspath(pelican.settings["OUTPUT_PATH"])
+
+
+def _remove(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.remove(path)
+
+
+def start_build(pelican):
+    """Point Pelican's writers at a fresh staging folder (runs on every build,
+    including each rebuild of `make devserver`)."""
+    global current_build
+    current_build = pelican
+    root = logging.getLogger()
+    if error_counter not in root.handlers:
+        root.addHandler(error_counter)
+    error_counter.count = 0
+    target = _target(pelican)
+    staging = target + STAGING_SUFFIX
+    _remove(staging)  # left over from a build that was killed
+    _remove(target + RETIRED_SUFFIX)
+    os.makedirs(staging)
+    pelican.output_path = staging
+    pelican.linli_staging = staging
+
+
+def fail(pelican, message):
+    staging = getattr(pelican, "linli_staging", None)
+    if staging:
+        _remove(staging)
+    logger.error(
+        "构建失败，output/ 保持原样 / build failed, output/ left unchanged: %s", message
+    )
+    # `make devserver` keeps running and shows the next successful build.
+    if os.environ.get("LINLI_DEVSERVER"):
+        return
+    raise BuildFailed(message)
+
+
+def check_errors(pelican):
+    if pelican is not None and error_counter.count:
+        fail(pelican, f"{error_counter.count} 个错误 / error(s)")
+
+
+def finish_build(pelican):
+    staging = getattr(pelican, "linli_staging", None)
+    if not staging or not os.path.isdir(staging):
+        return
+    check_errors(pelican)
+    if not os.path.isdir(staging):
+        return
+    site_written.send(pelican, output_path=staging)
+    site_complete.send(pelican, output_path=staging)
+    check_errors(pelican)
+    if not os.path.isdir(staging):
+        return
+    target = _target(pelican)
+    retired = target + RETIRED_SUFFIX
+    if os.path.lexists(target):
+        os.rename(target, retired)
+    os.rename(staging, target)
+    _remove(retired)
+    pelican.output_path = target
+    print(f"已发布到 {os.path.relpath(target)}/ / site written to {target}", file=sys.stderr)

@@ -1,0 +1,13 @@
+"""Production overrides: `make publish` builds with these."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = os.environ.get("SITEURL", CANONICAL_SITEURL)
+RELATIVE_URLS = False
+REVIEW_REQUIRED = True
+PII_POLICY = "fail"

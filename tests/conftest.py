@@ -1,0 +1,101 @@
+"""Shared fixtures: build a site (the demo, or a small one made in a test)
+with a fixed BUILD_DATE into a temporary folder, and read its output."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_DATE = "2026-11-20"
+
+
+class Build:
+    def __init__(self, output, result):
+        self.root = Path(output)
+        self.result = result
+        self.returncode = result.returncode
+        self.log = result.stdout + result.stderr
+
+    def path(self, relative):
+        return self.root / relative.lstrip("/")
+
+    def text(self, relative):
+        return self.path(relative).read_text(encoding="utf-8")
+
+    def html(self, relative):
+        relative = relative.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        return BeautifulSoup(self.text(relative), "lxml")
+
+    def files(self):
+        return sorted(p for p in self.root.rglob("*") if p.is_file())
+
+
+def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, **settings):
+    """Run Pelican as an editor would (a subprocess), with settings as -e KEY=JSON."""
+    settings.setdefault("BUILD_DATE", BUILD_DATE)
+    if cache is not None:
+        settings.setdefault("CACHE_PATH", str(cache))
+    overrides = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()]
+    command = [
+        sys.executable, "-m", "pelican", str(content), "-o", str(output),
+        "-s", str(ROOT / settings_file), "-e", *overrides,
+    ]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", TERM="dumb")
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    return Build(output, result)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The demo site, built once per test session (per xdist worker)."""
+    base = tmp_path_factory.mktemp("demo")
+    build = run_pelican(ROOT / "content", base / "output", cache=base / "cache")
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Copy a small content tree into tmp_path and build it.
+
+    ``make_site({"articles/a.md": "...", ...}, **settings)``
+    """
+
+    def build(files, settings_file="pelicanconf.py", output=None, **settings):
+        content = tmp_path / "content"
+        for relative, data in files.items():
+            target = content / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                target.write_bytes(data)
+            else:
+                target.write_text(data, encoding="utf-8")
+        for folder in ("articles", "pages"):
+            (content / folder).mkdir(parents=True, exist_ok=True)
+        return run_pelican(content, output or tmp_path / "output", settings_file, cache=tmp_path / "cache", **settings)
+
+    return build
+
+
+def article_source(title="测试文章", date="2026-01-05 10:00", category="社区动态", body="正文内容。", **extra):
+    """A complete article file with all three sign-offs, for small test sites."""
+    header = {
+        "title": title, "date": date, "category": category,
+        "editor": "韩思远", "reviewer": "罗美华", "approver": "吴建国",
+    }
+    header.update(extra)
+    lines = [f"{key}: {value}" for key, value in header.items() if value is not None]
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def copy_demo_content(target):
+    shutil.copytree(ROOT / "content", target)
+    return target
