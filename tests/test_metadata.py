@@ -177,3 +177,21 @@ def test_gbk_article_builds_without_mojibake(make_site):
     text = page.read_text(encoding="utf-8")
     assert "旧电脑写的稿件" in text and "居民踊跃参加垃圾分类宣传活动" in text
     assert "old.md" in build.log  # the warning names the file
+
+
+def test_blank_values_mean_not_given(reader, tmp_path):
+    _, meta = read(reader, tmp_path, "标题：甲\n标签：\n记者：\n置顶：\n\n正文")
+    assert "tags" not in meta and "reporters" not in meta and "pinned" not in meta
+
+
+def test_new_article_scaffold_builds_as_a_draft(tmp_path):
+    from plugins.editorial.scaffold import new_article
+    from plugins.metadata.reader import LinliMarkdownReader
+
+    path = new_article("楼道微更新", "红色物业", root=tmp_path)
+    text = path.read_text(encoding="utf-8")
+    for alias in ("标题", "日期", "栏目", "标签", "摘要", "来源", "记者", "通讯员", "责任编辑", "审核", "终审", "封面", "相册", "状态"):
+        assert f"{alias}：" in text
+    _, meta = LinliMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"))).read(str(path))
+    assert meta["title"] == "楼道微更新" and meta["status"] == "draft"
+    assert meta["category"].name == "红色物业"

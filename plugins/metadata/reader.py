@@ -79,6 +79,8 @@ class LinliMarkdownReader(MarkdownReader):
         lines = {}
         for key, value, line in entries:
             name = fields.canonical_key(key)
+            if not value and name != "title":
+                continue  # a blank left in a scaffolded file means "not given"
             if name in metadata:
                 report_warning(path, line, f"“{key}”重复，只用第一处 / duplicate key {key!r}: using the first")
                 continue

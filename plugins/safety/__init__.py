@@ -3,6 +3,7 @@
 from pelican import signals
 
 from . import atomic
+from .official import adopt_sitemap
 from .duplicates import check_duplicate_outputs
 
 
@@ -13,6 +14,7 @@ def on_all_generators_finalized(generators):
 
 
 def register():
+    adopt_sitemap()  # registered before us: PLUGINS lists safety last
     signals.get_generators.connect(atomic.start_build)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.finalized.connect(atomic.finish_build)

@@ -1,0 +1,42 @@
+"""Fit the official sitemap plugin into an atomic, reproducible build.
+
+It writes sitemap.xml on ``finalized``, racing our swap (blinker keeps no
+receiver order), and stamps index pages with the wall-clock time, and writes relative URLs in a
+preview build. We run it
+on ``site_written`` instead, with BUILD_DATE as its clock.
+"""
+
+import datetime
+import sys
+
+from pelican import signals
+
+from ..common import SHANGHAI, build_date
+from . import atomic
+
+
+def _sitemap_generator():
+    module = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    return getattr(module, "generator", None)
+
+
+def write_sitemap(pelican, **_):
+    generator = _sitemap_generator()
+    day = build_date(pelican.settings)
+    generator.now = datetime.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+    # A sitemap needs absolute URLs even in a relative-URL preview build.
+    settings = pelican.settings
+    siteurl = settings["SITEURL"]
+    settings["SITEURL"] = settings.get("CANONICAL_SITEURL") or siteurl
+    try:
+        generator.finalize(pelican)
+    finally:
+        settings["SITEURL"] = siteurl
+
+
+def adopt_sitemap():
+    generator = _sitemap_generator()
+    if generator is None:
+        return
+    signals.finalized.disconnect(generator.finalize)
+    atomic.site_written.connect(write_sitemap)

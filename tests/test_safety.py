@@ -1,0 +1,66 @@
+"""Atomic output and the duplicate-output guard."""
+
+import hashlib
+
+from tests.conftest import article_source
+
+
+def snapshot(root):
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+GOOD = {"articles/good.md": article_source(title="好文章", slug="good")}
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site, tmp_path):
+    first = make_site(GOOD)
+    assert first.returncode == 0, first.log
+    before = snapshot(first.root)
+    assert "2026/01/good/index.html" in before
+
+    broken = make_site({
+        "articles/second.md": article_source(title="新文章", slug="second"),
+        "articles/bad.md": "标题：坏稿件\n日期：2026-13-01\n\n正文\n",
+    })
+    assert broken.returncode != 0
+    assert "bad.md:2" in broken.log
+    assert "output/ 保持原样" in broken.log or "left unchanged" in broken.log
+    assert "Traceback" not in broken.log
+    assert snapshot(first.root) == before
+    assert not (tmp_path / "output.building").exists()
+
+
+def test_successful_build_replaces_output_and_removes_stale_files(make_site, tmp_path):
+    first = make_site(GOOD)
+    stale = first.root / "stale.html"
+    stale.write_text("old", encoding="utf-8")
+    (tmp_path / "content" / "articles" / "good.md").unlink()
+    second = make_site({"articles/other.md": article_source(title="另一篇", slug="other")})
+    assert second.returncode == 0, second.log
+    assert not stale.exists()
+    assert not (second.root / "2026/01/good/index.html").exists()
+    assert (second.root / "2026/01/other/index.html").exists()
+
+
+def test_same_output_path_is_an_error_naming_both_files(make_site):
+    build = make_site({
+        "articles/one.md": article_source(title="第一篇", slug="same"),
+        "articles/two.md": article_source(title="第二篇", slug="same"),
+    })
+    assert build.returncode != 0
+    assert "one.md" in build.log and "two.md" in build.log
+    assert "2026/01/same/index.html" in build.log
+    assert "Traceback" not in build.log
+    assert not build.root.exists()
+
+
+def test_page_clashing_with_an_article_is_an_error(make_site):
+    build = make_site({
+        "articles/one.md": article_source(title="第一篇", slug="x", date="2026-01-05"),
+        "pages/x.md": "title: 页面\nslug: 2026/01/x\n\n正文\n",
+    })
+    assert build.returncode != 0
+    assert "one.md" in build.log and "x.md" in build.log
