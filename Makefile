@@ -44,7 +44,7 @@ devserver: $(VENV)/.installed
 	LINLI_DEVSERVER=1 $(PELICAN) -lr $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
 
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 new-article: $(VENV)/.installed
 	@$(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"

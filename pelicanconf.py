@@ -123,6 +123,7 @@ PLUGIN_PATHS = []
 PLUGINS = [
     "plugins.metadata",
     "plugins.editorial",
+    "plugins.privacy",
     "pelican.plugins.neighbors",
     "pelican.plugins.sitemap",
     "plugins.safety",

@@ -72,3 +72,10 @@ def report_error(path, line, message, log=logger):
 
 def report_warning(path, line, message, log=logger):
     log.warning("%s: %s", location(path, line), message)
+
+
+def inside(path, root):
+    """True when ``path`` (symlinks resolved) lies within ``root``."""
+    real_root = os.path.realpath(root)
+    real_path = os.path.realpath(path)
+    return real_path == real_root or real_path.startswith(real_root + os.sep)

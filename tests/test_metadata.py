@@ -12,9 +12,9 @@ from plugins.metadata.reader import LinliMarkdownReader, split_header
 from tests.conftest import ROOT, article_source
 
 
-@pytest.fixture(scope="module")
-def reader():
-    return LinliMarkdownReader(read_settings(str(ROOT / "pelicanconf.py")))
+@pytest.fixture
+def reader(tmp_path):
+    return LinliMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path)}))
 
 
 def read(reader, tmp_path, data, name="a.md"):
@@ -192,6 +192,7 @@ def test_new_article_scaffold_builds_as_a_draft(tmp_path):
     text = path.read_text(encoding="utf-8")
     for alias in ("标题", "日期", "栏目", "标签", "摘要", "来源", "记者", "通讯员", "责任编辑", "审核", "终审", "封面", "相册", "状态"):
         assert f"{alias}：" in text
-    _, meta = LinliMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"))).read(str(path))
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path)})
+    _, meta = LinliMarkdownReader(settings).read(str(path))
     assert meta["title"] == "楼道微更新" and meta["status"] == "draft"
     assert meta["category"].name == "红色物业"

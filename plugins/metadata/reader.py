@@ -7,7 +7,7 @@ import re
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from ..common import ContentError, report_error, report_warning
+from ..common import ContentError, inside, report_error, report_warning
 from . import fields
 from .encoding import read_source
 
@@ -53,6 +53,10 @@ class LinliMarkdownReader(MarkdownReader):
 
     def _read(self, source_path):
         self._source_path = source_path
+        if not inside(source_path, self.settings["PATH"]):
+            raise ContentError(
+                source_path, None, "文件链接到 content/ 以外，已拒绝 / file is a link to outside content/"
+            )
         text, encoding = read_source(source_path)
         if encoding != "utf-8":
             report_warning(

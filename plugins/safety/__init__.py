@@ -1,10 +1,20 @@
-"""Safety plugin: atomic output and duplicate-output guard (SPEC §4, §5)."""
+"""Safety plugin: sanitised HTML, path guard, duplicate-output guard and
+atomic output (SPEC §4, §5)."""
 
 from pelican import signals
 
 from . import atomic
 from .official import adopt_sitemap
+from .paths import drop_static_files_outside, guard_references
+from .sanitize import sanitize_content
 from .duplicates import check_duplicate_outputs
+
+
+def on_content_init(content):
+    if content.__class__.__name__ == "Static":
+        return
+    guard_references(content)
+    sanitize_content(content)
 
 
 def on_all_generators_finalized(generators):
@@ -16,5 +26,7 @@ def on_all_generators_finalized(generators):
 def register():
     adopt_sitemap()  # registered before us: PLUGINS lists safety last
     signals.get_generators.connect(atomic.start_build)
+    signals.content_object_init.connect(on_content_init)
+    signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.finalized.connect(atomic.finish_build)
