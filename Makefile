@@ -51,3 +51,6 @@ new-article: $(VENV)/.installed
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous .cache
+
+check: $(VENV)/.installed
+	$(PY) -m plugins.safety publishconf.py $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"')

@@ -79,3 +79,15 @@ def inside(path, root):
     real_root = os.path.realpath(root)
     real_path = os.path.realpath(path)
     return real_path == real_root or real_path.startswith(real_root + os.sep)
+
+
+def line_of(path, needle):
+    """The first line of an editor's file containing ``needle`` (for messages)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if needle in line:
+                    return number
+    except OSError:
+        pass
+    return None

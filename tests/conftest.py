@@ -99,3 +99,25 @@ def article_source(title="测试文章", date="2026-01-05 10:00", category="社�
 def copy_demo_content(target):
     shutil.copytree(ROOT / "content", target)
     return target
+
+
+def files_containing(root, needle):
+    """Every output file whose bytes contain ``needle`` — gzip-compressed files
+    (precompressed pages, the search index) are searched decompressed too."""
+    import gzip
+    import zlib
+
+    wanted = needle.encode("utf-8")
+    hits = []
+    for path in sorted(Path(root).rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data += gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                pass
+        if wanted in data:
+            hits.append(str(path.relative_to(root)))
+    return hits

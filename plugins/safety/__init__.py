@@ -7,6 +7,8 @@ from . import atomic
 from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .sanitize import sanitize_content
+from ..common import logger
+from .check import CheckFinished, run_extra_checks
 from .duplicates import check_duplicate_outputs
 
 
@@ -19,6 +21,12 @@ def on_content_init(content):
 
 def on_all_generators_finalized(generators):
     check_duplicate_outputs(generators)
+    settings = generators[0].settings
+    if settings.get("LINLI_CHECK_ONLY"):
+        # `make check`: every check has run; stop before anything is written.
+        run_extra_checks(generators, settings, logger)
+        atomic.discard_staging(atomic.current_build)
+        raise CheckFinished()
     # Nothing is written yet: stop before any writer runs into a clash.
     atomic.check_errors(atomic.current_build)
 

@@ -78,10 +78,14 @@ def start_build(pelican):
     pelican.linli_staging = staging
 
 
-def fail(pelican, message):
+def discard_staging(pelican):
     staging = getattr(pelican, "linli_staging", None)
     if staging:
         _remove(staging)
+
+
+def fail(pelican, message):
+    discard_staging(pelican)
     logger.error(
         "构建失败，output/ 保持原样 / build failed, output/ left unchanged: %s", message
     )

@@ -4,7 +4,7 @@ or ``{filename}`` links with ``../``, nor through a symlink that points out."""
 import os
 import re
 
-from ..common import inside, report_error
+from ..common import inside, line_of, report_error
 
 _REFERENCE = re.compile(
     r"""(?P<attribute>(?:href|src)=["'])[{|](?P<what>static|attach|filename)[}|](?P<value>[^"'#?]*)"""
@@ -18,17 +18,6 @@ def resolve_reference(value, source_path, content_root):
     return os.path.normpath(os.path.join(os.path.dirname(source_path), value))
 
 
-def line_of(source_path, needle):
-    try:
-        with open(source_path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if needle in line:
-                    return number
-    except OSError:
-        pass
-    return None
-
-
 def guard_references(content):
     """Report and disarm references that leave content/ before Pelican follows
     them (content_object_init runs before the generator collects static links)."""
@@ -38,6 +27,12 @@ def guard_references(content):
     def check(match):
         target = resolve_reference(match["value"], source, root)
         if inside(target, root):
+            if not os.path.exists(target):
+                report_error(
+                    source,
+                    line_of(source, match["value"]),
+                    f"引用的文件不存在：{match['value']} / referenced file not found: {match['value']!r}",
+                )
             return match.group(0)
         report_error(
             source,

@@ -1,0 +1,60 @@
+"""No leaks, audited the hard way: a unique marker in the title, summary and
+body of every piece that must not be published, then every byte of the output
+searched. Each test also flips the setting to show the marker can appear."""
+
+import pytest
+
+from tests.conftest import article_source, files_containing
+
+
+def marked(marker, **extra):
+    return article_source(
+        title=f"{marker} 标题", summary=f"{marker} 摘要", body=f"{marker} 正文。", **extra
+    )
+
+
+BASE = {
+    "articles/public.md": article_source(title="公开文章", slug="public"),
+    "pages/about.md": "title: 社区简介\nslug: about\n\n简介。\n",
+}
+
+
+@pytest.mark.parametrize("name, piece, allowed, settings", [
+    ("draft", {"status": "draft"}, {"status": "published"}, {}),
+    ("future", {"date": "2026-12-01 09:00"}, {"date": "2026-11-01 09:00"}, {}),
+    ("unreviewed", {"approver": None}, {"approver": "吴建国"}, {"REVIEW_REQUIRED": True}),
+])
+def test_unpublished_article_reaches_no_output_byte(make_site, tmp_path, name, piece, allowed, settings):
+    marker = f"LEAKMARK{name.upper()}"
+    files = dict(BASE)
+    files[f"articles/{name}.md"] = marked(marker, slug=name, **piece)
+    build = make_site(files, **settings)
+    assert build.returncode == 0, build.log
+    assert files_containing(build.root, marker) == []
+    assert not build.path("drafts").exists()
+
+    files[f"articles/{name}.md"] = marked(marker, slug=name, **allowed)
+    flipped = make_site(files, output=tmp_path / "flipped", **settings)
+    assert len(files_containing(flipped.root, marker)) >= 3  # page, index, feed …
+
+
+def test_draft_page_reaches_no_output_byte(make_site, tmp_path):
+    files = dict(BASE)
+    files["pages/secret.md"] = "title: LEAKMARKPAGE 页面\nslug: secret\nstatus: draft\nsummary: LEAKMARKPAGE\n\nLEAKMARKPAGE 正文\n"
+    build = make_site(files)
+    assert files_containing(build.root, "LEAKMARKPAGE") == []
+    files["pages/secret.md"] = files["pages/secret.md"].replace("status: draft\n", "")
+    flipped = make_site(files, output=tmp_path / "flipped")
+    assert "secret/index.html" in files_containing(flipped.root, "LEAKMARKPAGE")
+
+
+def test_hidden_pieces_have_their_own_page_and_nothing_else(make_site):
+    files = dict(BASE)
+    files["articles/hidden.md"] = marked("LEAKMARKHIDDEN", slug="hidden", status="hidden")
+    files["pages/hidden.md"] = "title: LEAKMARKHPAGE\nslug: hidden-page\nstatus: hidden\n\nLEAKMARKHPAGE\n"
+    build = make_site(files)
+    assert build.returncode == 0, build.log
+    assert files_containing(build.root, "LEAKMARKHIDDEN") == ["2026/01/hidden/index.html"]
+    assert files_containing(build.root, "LEAKMARKHPAGE") == ["hidden-page/index.html"]
+    sitemap = build.text("sitemap.xml")
+    assert "hidden" not in sitemap
