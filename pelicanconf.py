@@ -44,7 +44,7 @@ PAGINATION_PATTERNS = (
 # Columns shown in the header, in this order (others still get their page).
 COLUMNS = ["社区动态", "党建引领", "红色物业", "便民服务"]
 # Extra header links after the columns: (label, URL relative to the site root).
-NAV_LINKS = [("办事指南", "guide/")]
+NAV_LINKS = [("通知公告", "notices/"), ("办事指南", "guide/")]
 
 # --- Review and personal data (see README, "三审" and "个人信息") --------------
 REVIEW_REQUIRED = False
@@ -77,9 +77,24 @@ DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_URL = ""
 DRAFT_PAGE_URL = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "404"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 _404_SAVE_AS = "404.html"
 INDEX_SAVE_AS = "index.html"
+# Notice board (plugins/notices/README.md): a notice is at notices/<file name>/.
+NOTICE_URL = "notices/{slug}/"
+NOTICE_SAVE_AS = NOTICE_URL + "index.html"
+NOTICES_URL = "notices/"
+NOTICES_SAVE_AS = NOTICES_URL + "index.html"
+NOTICE_ARCHIVE_URL = "notices/archive/"
+NOTICE_ARCHIVE_SAVE_AS = NOTICE_ARCHIVE_URL + "index.html"
+NOTICE_SCREEN_URL = "notices/screen/"
+NOTICE_SCREEN_SAVE_AS = NOTICE_SCREEN_URL + "index.html"
+NOTICE_FEED_ATOM = "feeds/notices.atom.xml"
+NOTICE_CALENDAR = "notices/deadlines.ics"
+# A notice is "即将截止" when its deadline is at most this many days away.
+NOTICE_SOON_DAYS = 3
 
 # --- Feeds --------------------------------------------------------------------
 FEED_DOMAIN = CANONICAL_SITEURL
@@ -126,6 +141,9 @@ PLUGINS = [
     "plugins.privacy",
     "pelican.plugins.neighbors",
     "pelican.plugins.sitemap",
+    "plugins.notices",
+    "plugins.share",
+    "plugins.search",
     "plugins.safety",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "archives/"]}

@@ -1,0 +1,22 @@
+"""Search plugin: Pagefind (the extended build, which segments Chinese)
+indexes the staged site at the end of every build, before it is swapped in.
+
+Only elements carrying ``data-pagefind-body`` are indexed, and templates get
+that attribute from ``search_attributes``: published articles, notices,
+pages and albums — never listings, hidden or unpublished pieces.
+"""
+
+from pelican import signals
+
+from ..safety.atomic import site_written
+from .index import build_index, search_attributes
+
+
+def add_filters(generator):
+    if hasattr(generator, "env"):
+        generator.env.filters["search_attributes"] = search_attributes
+
+
+def register():
+    signals.generator_init.connect(add_filters)
+    site_written.connect(build_index)

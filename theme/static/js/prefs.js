@@ -1,0 +1,11 @@
+/* Apply the resident's text size and contrast before the first paint, so a
+   large-text page never flashes at the small size. Loaded in <head>. */
+(function () {
+  var root = document.documentElement;
+  root.className += " js";
+  try {
+    var size = localStorage.getItem("linli-text");
+    if (size === "large" || size === "xlarge") root.setAttribute("data-text", size);
+    if (localStorage.getItem("linli-contrast") === "high") root.setAttribute("data-contrast", "high");
+  } catch (e) { /* storage blocked: standard size */ }
+})();

@@ -1,0 +1,69 @@
+/* The search page: Pagefind's own index and API (self-hosted under
+   /pagefind/), our markup. Works under any sub-path: URLs are resolved from
+   this script's own address (/theme/js/search.js). */
+(function () {
+  var script = document.currentScript;
+  var siteRoot = new URL("../../", script.src);
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-input");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var pagefind = null;
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
+        module.options({ baseUrl: siteRoot.pathname });
+        return module;
+      });
+    }
+    return pagefind;
+  }
+
+  function item(result) {
+    var li = document.createElement("li");
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = result.url;
+    link.textContent = result.meta.title || result.url;
+    heading.appendChild(link);
+    li.appendChild(heading);
+    var facts = [result.meta.column, result.meta.date].filter(Boolean).join(" · ");
+    if (facts) {
+      var meta = document.createElement("p");
+      meta.className = "search-meta";
+      meta.textContent = facts;
+      li.appendChild(meta);
+    }
+    var excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
+    excerpt.innerHTML = result.excerpt; // Pagefind escapes the text and adds <mark> only
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  function run(query) {
+    list.textContent = "";
+    if (!query) { status.textContent = ""; return; }
+    status.textContent = "正在搜索……";
+    load().then(function (module) {
+      return module.search(query);
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); }));
+    }).then(function (results) {
+      results.forEach(function (result) { list.appendChild(item(result)); });
+      status.textContent = results.length ? "找到 " + results.length + " 条与“" + query + "”有关的内容" : "没有找到与“" + query + "”有关的内容，换个词试试";
+    }).catch(function () {
+      status.textContent = "搜索暂时不可用，请按栏目或归档浏览。";
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = input.value.trim();
+    history.replaceState(null, "", "?q=" + encodeURIComponent(query));
+    run(query);
+  });
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) { input.value = initial; run(initial.trim()); }
+})();
