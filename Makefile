@@ -43,8 +43,12 @@ serve: $(VENV)/.installed
 devserver: $(VENV)/.installed
 	LINLI_DEVSERVER=1 $(PELICAN) -lr $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -n auto --dist loadfile
+
+# axe-core for the browser tests; without npm those tests say how to get it.
+node_modules/axe-core/axe.min.js: package-lock.json
+	-command -v npm >/dev/null && npm ci --no-audit --no-fund
 
 new-article: $(VENV)/.installed
 	@$(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"
