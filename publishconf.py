@@ -11,3 +11,5 @@ SITEURL = os.environ.get("SITEURL", CANONICAL_SITEURL)
 RELATIVE_URLS = False
 REVIEW_REQUIRED = True
 PII_POLICY = "fail"
+# Gzip copies beside each text file, for hosts with `gzip_static on`.
+PRECOMPRESS = True

@@ -5,6 +5,7 @@ from pelican import signals
 
 from . import atomic
 from .official import adopt_sitemap
+from .precompress import precompress
 from .paths import drop_static_files_outside, guard_references
 from .sanitize import sanitize_content
 from ..common import logger
@@ -38,3 +39,4 @@ def register():
     signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.finalized.connect(atomic.finish_build)
+    atomic.site_complete.connect(precompress)
