@@ -81,8 +81,10 @@ def json_ld(content, info, settings):
     elif info.kind == "notice":
         data["articleSection"] = getattr(content, "kind", "通知公告")
         data["author"] = {"@type": "Organization", "name": getattr(content, "issuer", None) or publisher["name"]}
-    # A data block, not a script: "</" is escaped so it cannot close the element.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    # A data block, not a script: markup characters are escaped so a title
+    # can never close the element or read as HTML.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
