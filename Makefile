@@ -11,7 +11,7 @@ PORT ?= 8000
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
-.PHONY: help html serve devserver publish clean test bench check new-article
+.PHONY: help html serve devserver publish clean test bench check new-article new-album
 
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
@@ -20,6 +20,8 @@ help:
 	@echo "make publish       正式发布构建（publishconf.py）/ production build"
 	@echo "make test          运行测试 / run the test suite"
 	@echo "make new-article TITLE=标题 [COLUMN=栏目]  新建文章 / scaffold an article"
+	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
+	@echo "make bench         照片处理速度对比 vipsthumbnail / photo benchmark [N=12]"
 	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
 
 # The venv is rebuilt only when a requirements file changes.
@@ -52,6 +54,13 @@ node_modules/axe-core/axe.min.js: package-lock.json
 
 new-article: $(VENV)/.installed
 	@$(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"
+
+new-album: $(VENV)/.installed
+	@$(PY) -m plugins.gallery.scaffold "$(SLUG)" "$(TITLE)"
+
+# Photo pipeline vs Debian's vipsthumbnail (apt-get install libvips-tools).
+bench: $(VENV)/.installed
+	$(PY) bench/photos.py $(if $(N),-n $(N))
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous .cache

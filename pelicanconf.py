@@ -44,7 +44,7 @@ PAGINATION_PATTERNS = (
 # Columns shown in the header, in this order (others still get their page).
 COLUMNS = ["社区动态", "党建引领", "红色物业", "便民服务"]
 # Extra header links after the columns: (label, URL relative to the site root).
-NAV_LINKS = [("通知公告", "notices/"), ("办事指南", "guide/")]
+NAV_LINKS = [("通知公告", "notices/"), ("活动相册", "albums/"), ("办事指南", "guide/")]
 
 # --- Review and personal data (see README, "三审" and "个人信息") --------------
 REVIEW_REQUIRED = False
@@ -96,6 +96,33 @@ NOTICE_CALENDAR = "notices/deadlines.ics"
 # A notice is "即将截止" when its deadline is at most this many days away.
 NOTICE_SOON_DAYS = 3
 
+# --- Photos and albums (see plugins/gallery/README.md) -----------------------
+# An album is a folder content/photos/<slug>/ with album.md; `make new-album`.
+ALBUM_URL = "albums/{slug}/"
+ALBUM_SAVE_AS = ALBUM_URL + "index.html"
+ALBUMS_URL = "albums/"
+ALBUMS_SAVE_AS = ALBUMS_URL + "index.html"
+# Widths (px) of each published photo; never wider than the photo itself.
+PHOTO_WIDTHS = [480, 960, 1280, 1600]
+# Formats: modern ones first, the last is the fallback every browser shows
+# ("avif" is smaller but slow to encode; "png" for drawings).
+PHOTO_FORMATS = ["webp", "jpeg"]
+PHOTO_QUALITY = {"jpeg": 80, "webp": 75, "avif": 55}
+# Processed photos are kept here, keyed by the photo's bytes and the settings
+# above: a rebuild decodes only new or edited photos. Safe to delete.
+PHOTO_CACHE = ".cache/photos"
+# A bad photo (corrupt, truncated, empty, too many pixels): "fail" stops the
+# build naming the file; "skip" leaves the photo out with a warning.
+PHOTO_ON_ERROR = "fail"
+# Also publish each album photo at full size (still without GPS or EXIF).
+PHOTO_PUBLISH_ORIGINALS = False
+# Optional copyright line, the only EXIF tag a published photo may carry.
+PHOTO_COPYRIGHT = ""
+# Larger images are refused as a possible decompression bomb (108 MP phones fit).
+PHOTO_MAX_PIXELS = 120_000_000
+# Processes for photo work; 0 = all cores.
+PHOTO_WORKERS = 0
+
 # --- Feeds --------------------------------------------------------------------
 FEED_DOMAIN = CANONICAL_SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
@@ -144,6 +171,7 @@ PLUGINS = [
     "plugins.notices",
     "plugins.share",
     "plugins.search",
+    "plugins.gallery",
     "plugins.safety",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "archives/"]}
