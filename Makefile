@@ -11,7 +11,7 @@ PORT ?= 8000
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
-.PHONY: help html serve devserver publish clean test bench check new-article new-album
+.PHONY: help html serve devserver publish deploy clean test bench check new-article new-notice new-album
 
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
@@ -19,9 +19,12 @@ help:
 	@echo "make devserver     修改后自动重建并预览 / rebuild on change and preview"
 	@echo "make publish       正式发布构建（publishconf.py）/ production build"
 	@echo "make test          运行测试 / run the test suite"
+	@echo "make check         发布前检查全部稿件（不生成网站）/ check all content, write nothing"
+	@echo "make deploy DEPLOY_TARGET=host:/var/www/site  正式构建并同步 / publish and rsync"
 	@echo "make new-article TITLE=标题 [COLUMN=栏目]  新建文章 / scaffold an article"
+	@echo "make new-notice TITLE=标题 [KIND=通知|公告|公示]  新建通知 / scaffold a notice"
 	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
-	@echo "make bench         照片处理速度对比 vipsthumbnail / photo benchmark [N=12]"
+	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [N=12]"
 	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
 
 # The venv is rebuilt only when a requirements file changes.
@@ -55,12 +58,22 @@ node_modules/axe-core/axe.min.js: package-lock.json
 new-article: $(VENV)/.installed
 	@$(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"
 
+new-notice: $(VENV)/.installed
+	@$(PY) -m plugins.notices.scaffold "$(TITLE)" "$(KIND)"
+
 new-album: $(VENV)/.installed
 	@$(PY) -m plugins.gallery.scaffold "$(SLUG)" "$(TITLE)"
 
-# Photo pipeline vs Debian's vipsthumbnail (apt-get install libvips-tools).
+# Site builds vs vanilla Pelican, photo pipeline vs Debian's vipsthumbnail
+# (apt-get install libvips-tools), each measured in the same run.
 bench: $(VENV)/.installed
+	$(PY) bench/site.py
 	$(PY) bench/photos.py $(if $(N),-n $(N))
+
+DEPLOY_TARGET ?=
+deploy: publish
+	@test -n "$(DEPLOY_TARGET)" || { echo "请设置 DEPLOY_TARGET，如 make deploy DEPLOY_TARGET=user@host:/var/www/site/"; exit 2; }
+	rsync -a --delete $(OUTPUT)/ $(DEPLOY_TARGET)
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous .cache

@@ -7,7 +7,7 @@ from ..common import relative_path, report_error
 CONTENT_LISTS = (
     "articles", "translations", "hidden_articles", "hidden_translations",
     "drafts", "drafts_translations", "pages", "hidden_pages", "draft_pages",
-    "notices", "albums", "staticfiles",
+    "notices", "hidden_notices", "albums", "hidden_albums", "staticfiles",
 )
 
 

@@ -135,3 +135,9 @@ def test_two_builds_are_byte_identical(demo_site, tmp_path):
         }
 
     assert digest(again) == digest(demo_site)
+
+
+def test_header_marks_the_current_section(demo_site):
+    for path, label in (("notices/", "通知公告"), ("albums/", "活动相册"), ("guide/", "办事指南"), ("column/hong-se-wu-ye/", "红色物业")):
+        current = [a.get_text() for a in demo_site.html(path).select('.site-nav a[aria-current="page"]')]
+        assert current == [label], path
