@@ -31,7 +31,7 @@ class ShareInfo:
 def qr_svg(url, label="用手机扫码打开本页"):
     """An SVG QR code a phone camera reads from screen or paper."""
     code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=4, border=4, dark="#000", light="#fff", title=label, svgclass="qr-code")
+    svg = code.svg_inline(border=4, dark="#000", light="#fff", title=label, svgclass="qr-code", omitsize=True)
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
