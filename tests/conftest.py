@@ -121,3 +121,13 @@ def files_containing(root, needle):
         if wanted in data:
             hits.append(str(path.relative_to(root)))
     return hits
+
+
+def require_tool(available, what):
+    """Skip a check whose outside tool is missing on a developer's machine;
+    in CI (.ci/run sets LINLI_REQUIRE_TOOLS) a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("LINLI_REQUIRE_TOOLS"):
+        pytest.fail(f"{what} is missing: run `bash .ci/run`, which installs it")
+    pytest.skip(f"{what} is not installed (bash .ci/run installs it)")

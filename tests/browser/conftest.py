@@ -3,14 +3,13 @@ site served over HTTP on 127.0.0.1, as a resident's phone would load it."""
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_tool
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -25,16 +24,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-def require(condition, what):
-    if condition:
-        return
-    # CI installs everything (.ci/run sets LINLI_REQUIRE_BROWSER): there a
-    # missing browser is a failure, never a silent skip.
-    if os.environ.get("LINLI_REQUIRE_BROWSER"):
-        pytest.fail(f"{what} is missing: run `bash .ci/run` or see README")
-    pytest.skip(f"{what} is not installed (bash .ci/run installs it)")
 
 
 # The policy the README recommends; every browser test runs under it.
@@ -68,7 +57,7 @@ def site_url(demo_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    require(Path(CHROMIUM).exists(), "Debian's chromium")
+    require_tool(Path(CHROMIUM).exists(), "Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -87,5 +76,5 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def axe_source():
-    require(AXE.exists(), "axe-core (npm ci)")
+    require_tool(AXE.exists(), "axe-core (npm ci)")
     return AXE.read_text(encoding="utf-8")
