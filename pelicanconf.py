@@ -36,6 +36,13 @@ EXTRA_PATH_METADATA = {
     "extra/robots.txt": {"path": "robots.txt"},
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
+# A piece without 栏目 goes to the first column, not to its folder's name.
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "社区动态"
+# Without 摘要 the summary is the first paragraph (Chinese has no spaces, so
+# Pelican's word count would take the whole article).
+SUMMARY_MAX_PARAGRAPHS = 1
+SUMMARY_MAX_LENGTH = None
 DEFAULT_PAGINATION = 10
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

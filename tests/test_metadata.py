@@ -196,3 +196,26 @@ def test_new_article_scaffold_builds_as_a_draft(tmp_path):
     _, meta = LinliMarkdownReader(settings).read(str(path))
     assert meta["title"] == "楼道微更新" and meta["status"] == "draft"
     assert meta["category"].name == "红色物业"
+
+
+def test_unknown_chinese_key_in_header_is_reported_not_published(reader, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        content, meta = read(reader, tmp_path, "标题：甲\n作者：张三\n责任编辑：韩思远\n\n正文")
+    assert meta["editor"] == "韩思远"
+    assert "作者" not in content
+    assert any("a.md:2" in r.getMessage() and "作者" in r.getMessage() for r in caplog.records)
+
+
+def test_article_without_date_names_file(make_site):
+    build = make_site({"articles/nodate.md": "标题：没有日期\n栏目：社区动态\n\n正文\n"})
+    assert build.returncode != 0
+    assert "nodate.md:1" in build.log and "缺少日期" in build.log
+
+
+def test_article_without_column_goes_to_the_first_column_and_summary_is_first_paragraph(make_site):
+    body = "第一段是导语。\n\n第二段很长很长。" + "内容" * 200
+    build = make_site({"articles/news/a.md": f"标题：无栏目\n日期：2026-01-05\nslug: a\n\n{body}\n"})
+    assert build.returncode == 0, build.log
+    soup = build.html("2026/01/a/")
+    assert [li.get_text(strip=True) for li in soup.select(".breadcrumb li")][1] == "社区动态"
+    assert soup.find("meta", attrs={"name": "description"})["content"] == "第一段是导语。"

@@ -2,6 +2,7 @@
 GBK files, and errors that name the file and line."""
 
 import logging
+import os
 import re
 
 from markdown import Markdown
@@ -25,7 +26,9 @@ def split_header(text):
     while index < len(lines):
         line = lines[index]
         match = _HEADER_LINE.match(line)
-        if match and (match["key"].isascii() or match["key"] in fields.ALIASES):
+        if match and (entries or match["key"].isascii() or match["key"] in fields.ALIASES):
+            # An unknown Chinese key inside the header is kept so the reader
+            # can say so; as the first line it is body text ("注意：…").
             entries.append([match["key"], match["value"].strip(), index + 1])
         elif entries and line.startswith(("    ", "\t")) and line.strip():
             # Continuation of a long value, as Python-Markdown's meta allows.
@@ -82,6 +85,12 @@ class LinliMarkdownReader(MarkdownReader):
         metadata = {}
         lines = {}
         for key, value, line in entries:
+            if not key.isascii() and key not in fields.ALIASES:
+                report_warning(
+                    path, line,
+                    f"未知字段“{key}”，已忽略；可用字段见 README / unknown key {key!r} ignored (see README)",
+                )
+                continue
             name = fields.canonical_key(key)
             if not value and name != "title":
                 continue  # a blank left in a scaffolded file means "not given"
@@ -98,8 +107,17 @@ class LinliMarkdownReader(MarkdownReader):
             raise ContentError(path, lines["title"], "标题为空 / empty title")
         if "title" not in metadata:
             raise ContentError(path, 1, "缺少标题（title / 标题） / missing title")
+        if "date" not in metadata and self._is_article(path):
+            raise ContentError(path, 1, "缺少日期（date / 日期），如 日期：2025-06-18 15:50 / missing date")
         metadata["metadata_lines"] = lines
         return metadata
+
+    def _is_article(self, path):
+        relative = os.path.relpath(path, self.settings["PATH"])
+        return any(
+            relative == folder or relative.startswith(folder.rstrip("/") + os.sep)
+            for folder in self.settings.get("ARTICLE_PATHS", [])
+        )
 
     def _parse_value(self, name, value):
         if name in fields.DATE_FIELDS:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import CHROMIUM, require
+from tests.browser.conftest import CHROMIUM
+from tests.conftest import require_tool
 
 A4 = (595, 842)  # points
 SHORT_NOTICE = "notices/2026-11-18-water-outage-hefengyuan/index.html"
@@ -15,7 +16,7 @@ PUBLICITY = "notices/2026-11-13-subsistence-allowance-publicity/index.html"
 
 
 def print_to_pdf(page, pdf, profile):
-    require(Path(CHROMIUM).exists(), "Debian's chromium")
+    require_tool(Path(CHROMIUM).exists(), "Debian's chromium")
     command = [
         CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update",
