@@ -96,3 +96,20 @@ def test_without_the_error_files_nothing_forbidden_is_published(check_output, tm
     assert "0871-6555 0123" in build.text("2026/01/not-pii/index.html")
     assert "记事本保存的文件" in build.text("2026/01/gbk/index.html")
     assert build.html("2026/01/bom-crlf/").h1.get_text() == "带BOM和CRLF的稿件"
+
+
+def test_check_reports_a_broken_photo(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    album = content / "photos" / "broken"
+    album.mkdir(parents=True)
+    (album / "album.md").write_text("标题：坏照片相册\n日期：2026-01-05\n\n- IMG_0001.JPG：空文件\n", encoding="utf-8")
+    (album / "IMG_0001.JPG").write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, "-m", "plugins.safety", "publishconf.py",
+         f'PATH="{content}"', f'BUILD_DATE="{BUILD_DATE}"', f'CACHE_PATH="{tmp_path / "cache"}"',
+         f'PHOTO_CACHE="{tmp_path / "photos"}"'],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "IMG_0001.JPG" in result.stdout and "[错误 error]" in result.stdout

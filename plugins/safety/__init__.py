@@ -3,14 +3,16 @@ atomic output (SPEC §4, §5)."""
 
 from pelican import signals
 
-from . import atomic
-from .official import adopt_sitemap
-from .precompress import precompress
-from .paths import drop_static_files_outside, guard_references
-from .sanitize import sanitize_content
 from ..common import logger
+from . import atomic
 from .check import CheckFinished, run_extra_checks
 from .duplicates import check_duplicate_outputs
+from .official import adopt_sitemap
+from .paths import drop_static_files_outside, guard_references
+from .precompress import precompress
+from .sanitize import sanitize_content
+
+_generators = []  # of the build in progress, for the checks before writing
 
 
 def on_content_init(content):
@@ -21,15 +23,19 @@ def on_content_init(content):
 
 
 def on_all_generators_finalized(generators):
+    _generators[:] = generators
     check_duplicate_outputs(generators)
-    settings = generators[0].settings
-    if settings.get("LINLI_CHECK_ONLY"):
-        # `make check`: every check has run; stop before anything is written.
-        run_extra_checks(generators, settings, logger)
-        atomic.discard_staging(atomic.current_build)
+
+
+def before_writing(pelican):
+    """Pelican asks for its writer after every all_generators_finalized
+    receiver has run (the photo pipeline among them) and before anything
+    is written: the one moment every check has been made."""
+    if pelican.settings.get("LINLI_CHECK_ONLY"):
+        run_extra_checks(_generators, pelican.settings, logger)
+        atomic.discard_staging(pelican)
         raise CheckFinished()
-    # Nothing is written yet: stop before any writer runs into a clash.
-    atomic.check_errors(atomic.current_build)
+    atomic.check_errors(pelican)
 
 
 def register():
@@ -38,5 +44,6 @@ def register():
     signals.content_object_init.connect(on_content_init)
     signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
+    signals.get_writer.connect(before_writing)
     signals.finalized.connect(atomic.finish_build)
     atomic.site_complete.connect(precompress)
