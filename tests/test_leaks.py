@@ -58,3 +58,13 @@ def test_hidden_pieces_have_their_own_page_and_nothing_else(make_site):
     assert files_containing(build.root, "LEAKMARKHPAGE") == ["hidden-page/index.html"]
     sitemap = build.text("sitemap.xml")
     assert "hidden" not in sitemap
+
+
+def test_hidden_pages_ask_search_engines_not_to_index(make_site):
+    files = dict(BASE)
+    files["articles/hidden.md"] = marked("HIDDENX", slug="hidden", status="hidden")
+    files["pages/hidden.md"] = "title: 隐藏页\nslug: hidden-page\nstatus: hidden\n\n正文\n"
+    build = make_site(files)
+    for path in ("2026/01/hidden/", "hidden-page/"):
+        assert build.html(path).find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert build.html("2026/01/public/").find("meta", attrs={"name": "robots"}) is None

@@ -77,3 +77,50 @@ def test_publish_build_precompresses_reproducibly(make_site, tmp_path):
     assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
     again = make_site(files, settings_file="publishconf.py", output=tmp_path / "again")
     assert snapshot(again.root) == snapshot(first.root)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("header", ["slug: albums", "slug: search", "slug: column", "save_as: index.html", "save_as: feeds/all.atom.xml", "save_as: sitemap.xml"])
+def test_page_taking_a_site_page_address_is_an_error(make_site, header):
+    good = make_site(GOOD)
+    assert good.returncode == 0, good.log
+    before = snapshot(good.root)
+    build = make_site({"pages/p.md": f"标题：抢占地址\n{header}\n\n正文\n"})
+    assert build.returncode != 0
+    assert "p.md" in build.log and "同一文件" in build.log
+    assert "Traceback" not in build.log
+    assert snapshot(good.root) == before
+
+
+def test_long_title_gets_a_short_generated_slug(make_site):
+    title = "青禾社区党委联合禾安物业和辖区共建单位开展春季环境整治暨文明城市创建志愿服务活动" * 3
+    build = make_site({"articles/long.md": article_source(title=title)})
+    assert build.returncode == 0, build.log
+    pages = [p for p in build.root.glob("2026/01/*/index.html")]
+    assert len(pages) == 1 and len(pages[0].parent.name) <= 80
+
+
+def test_javascript_link_in_original_url_is_an_error(make_site):
+    build = make_site({"articles/x.md": article_source(slug="x", original_url="javascript:alert(1)")})
+    assert build.returncode != 0
+    assert "x.md:" in build.log and "http" in build.log
+
+
+def test_check_writes_nothing_beside_output(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "a.md").write_text(article_source(slug="a"), encoding="utf-8")
+    output = tmp_path / "out"
+    subprocess.run(
+        [sys.executable, "-m", "plugins.safety", "publishconf.py", f'PATH="{content}"', f'OUTPUT_PATH="{output}"',
+         f'CACHE_PATH="{tmp_path / "cache"}"'],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "content"]

@@ -43,6 +43,8 @@ LIST_FIELDS = {"tags", "reporters", "correspondents", "attachments"}
 NAME_LIST_FIELDS = {"reporters", "correspondents"}
 DATE_FIELDS = {"date", "modified", "effective", "expires"}
 BOOLEAN_FIELDS = {"pinned"}
+URL_FIELDS = {"original_url"}
+SLUG_MAX_LENGTH = 80
 
 STATUS_VALUES = {
     "published": "published",
@@ -122,3 +124,22 @@ def parse_status(value):
             f"unknown status {value!r}"
         )
     return status
+
+
+def parse_url(value):
+    """Links to other sites: http(s) only, never ``javascript:`` or ``data:``."""
+    url = value.strip()
+    if not re.match(r"^https?://[^\s/]+", url, re.I):
+        raise ValueError(
+            f"链接应以 http:// 或 https:// 开头：“{url}” / a link must start with http:// or https://"
+        )
+    return url
+
+
+def shorten_slug(slug, limit=SLUG_MAX_LENGTH):
+    """A generated slug (pinyin of a long title) cut at a word boundary, so
+    the address stays a usable file name and fits in a QR code."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut

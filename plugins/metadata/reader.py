@@ -7,6 +7,7 @@ import re
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
+from pelican.utils import slugify
 
 from ..common import ContentError, inside, report_error, report_warning
 from . import fields
@@ -107,17 +108,24 @@ class LinliMarkdownReader(MarkdownReader):
             raise ContentError(path, lines["title"], "标题为空 / empty title")
         if "title" not in metadata:
             raise ContentError(path, 1, "缺少标题（title / 标题） / missing title")
-        if "date" not in metadata and self._is_article(path):
+        if "date" not in metadata and self._is_under(path, "ARTICLE_PATHS"):
             raise ContentError(path, 1, "缺少日期（date / 日期），如 日期：2025-06-18 15:50 / missing date")
+        if "slug" not in metadata and self._is_under(path, "ARTICLE_PATHS", "PAGE_PATHS"):
+            metadata["slug"] = fields.shorten_slug(
+                slugify(
+                    str(metadata["title"]),
+                    regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                    preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+                    use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+                )
+            )
         metadata["metadata_lines"] = lines
         return metadata
 
-    def _is_article(self, path):
+    def _is_under(self, path, *path_settings):
         relative = os.path.relpath(path, self.settings["PATH"])
-        return any(
-            relative == folder or relative.startswith(folder.rstrip("/") + os.sep)
-            for folder in self.settings.get("ARTICLE_PATHS", [])
-        )
+        folders = [folder for name in path_settings for folder in self.settings.get(name, [])]
+        return any(relative == folder or relative.startswith(folder.rstrip("/") + os.sep) for folder in folders)
 
     def _parse_value(self, name, value):
         if name in fields.DATE_FIELDS:
@@ -127,6 +135,10 @@ class LinliMarkdownReader(MarkdownReader):
             return self.process_metadata(name, items) if name == "tags" else items
         if name in fields.BOOLEAN_FIELDS:
             return fields.parse_boolean(value)
+        if name in fields.URL_FIELDS:
+            return fields.parse_url(value)
+        if name == "slug" and len(value) > fields.SLUG_MAX_LENGTH:
+            raise ValueError(f"slug 太长（最多 {fields.SLUG_MAX_LENGTH} 个字符）/ slug longer than {fields.SLUG_MAX_LENGTH} characters")
         if name == "status":
             return fields.parse_status(value)
         if name == "summary":

@@ -1,5 +1,5 @@
-"""Safety plugin: sanitised HTML, path guard, duplicate-output guard and
-atomic output (SPEC §4, §5)."""
+"""Safety plugin: sanitised HTML, path guard, duplicate-output guard (on
+content and in the writer), atomic output (SPEC §4, §5)."""
 
 from pelican import signals
 
@@ -11,6 +11,7 @@ from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
 from .sanitize import sanitize_content
+from .writer import guarded_writer
 
 _generators = []  # of the build in progress, for the checks before writing
 
@@ -36,6 +37,7 @@ def before_writing(pelican):
         atomic.discard_staging(pelican)
         raise CheckFinished()
     atomic.check_errors(pelican)
+    return guarded_writer(pelican)
 
 
 def register():

@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 
 from blinker import signal
 
@@ -69,6 +70,12 @@ def start_build(pelican):
     if error_counter not in root.handlers:
         root.addHandler(error_counter)
     error_counter.count = 0
+    if pelican.settings.get("LINLI_CHECK_ONLY"):
+        # `make check` writes nothing beside output/: photo checks use a temp dir.
+        staging = tempfile.mkdtemp(prefix="linli-check-")
+        pelican.output_path = staging
+        pelican.linli_staging = staging
+        return
     target = _target(pelican)
     staging = target + STAGING_SUFFIX
     _remove(staging)  # left over from a build that was killed

@@ -26,17 +26,37 @@ def output_owners(generators):
     return owners
 
 
+def site_pages(settings):
+    """Fixed output files of the site itself (home, listings, feeds, sitemap):
+    a piece whose slug or save_as lands on one would replace it."""
+    pages = {"sitemap.xml": "sitemap.xml"}
+    for key, value in settings.items():
+        if not isinstance(value, str) or not value or "{" in value:
+            continue
+        if key.endswith("_SAVE_AS") or key.startswith("FEED_ALL_") or key == "NOTICE_CALENDAR":
+            path = value.lstrip("/")
+            pages[path + "index.html" if path.endswith("/") else path] = f"站点页面 site page {key}"
+    return pages
+
+
 def check_duplicate_outputs(generators):
     found = False
-    for path, sources in sorted(output_owners(generators).items()):
+    owners = output_owners(generators)
+    if generators:
+        for path, label in site_pages(generators[0].settings).items():
+            if path in owners:
+                owners[path].append(label)
+    for path, sources in sorted(owners.items()):
         unique = sorted(set(sources))
         if len(unique) > 1:
             found = True
-            names = "、".join(relative_path(source) for source in unique)
+            files = [source for source in unique if not source.startswith("站点页面")]
+            reported = files[-1]
+            others = "、".join(relative_path(source) for source in unique if source != reported)
             report_error(
-                unique[1],
+                reported,
                 None,
-                f"与 {relative_path(unique[0])} 输出到同一文件 {path}，请修改 slug / "
-                f"same output file {path} as another source: {names}; change one slug",
+                f"与 {others} 输出到同一文件 {path}，请修改 slug / "
+                f"same output file {path} as {others}; change the slug",
             )
     return found

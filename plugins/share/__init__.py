@@ -1,12 +1,11 @@
 """Share plugin: a "分享至手机" QR code of each page's absolute URL (segno,
 inline SVG, no JavaScript), Open Graph and the page meta tags Chinese public
-sites use, and JSON-LD — so a link pasted into WeChat shows a card; and
-feeds with absolute links, so a feed reader can follow them."""
+sites use, and JSON-LD — so a link pasted into WeChat shows a card.
+(Feeds get absolute links from the safety plugin's writer.)"""
 
 from pelican import signals
 
 from .cards import share_info
-from .feeds import feed_writer
 
 
 def add_filters(generator):
@@ -16,4 +15,3 @@ def add_filters(generator):
 
 def register():
     signals.generator_init.connect(add_filters)
-    signals.get_writer.connect(feed_writer)

@@ -3,6 +3,8 @@
 (function () {
   var root = document.documentElement;
   root.className += " js";
+  // site.js shows the 朗读 button only where the browser can speak; say so now.
+  if (window.speechSynthesis && window.SpeechSynthesisUtterance) root.className += " speech";
   try {
     var size = localStorage.getItem("linli-text");
     if (size === "large" || size === "xlarge") root.setAttribute("data-text", size);
