@@ -110,7 +110,8 @@ ALBUM_SAVE_AS = ALBUM_URL + "index.html"
 ALBUMS_URL = "albums/"
 ALBUMS_SAVE_AS = ALBUMS_URL + "index.html"
 # Widths (px) of each published photo; never wider than the photo itself.
-PHOTO_WIDTHS = [480, 960, 1280, 1600]
+# 240 serves the small cover thumbnails in listings on phones.
+PHOTO_WIDTHS = [240, 480, 960, 1600]
 # Formats: modern ones first, the last is the fallback every browser shows
 # ("avif" is smaller but slow to encode; "png" for drawings).
 PHOTO_FORMATS = ["webp", "jpeg"]
