@@ -219,3 +219,7 @@ def test_article_without_column_goes_to_the_first_column_and_summary_is_first_pa
     soup = build.html("2026/01/a/")
     assert [li.get_text(strip=True) for li in soup.select(".breadcrumb li")][1] == "社区动态"
     assert soup.find("meta", attrs={"name": "description"})["content"] == "第一段是导语。"
+
+
+def test_full_width_digits_in_dates():
+    assert fields.parse_date("２０２４－０７－０１　１５：５０") == datetime.datetime(2024, 7, 1, 15, 50)

@@ -488,3 +488,21 @@ def test_content_without_source_file_is_scanned_from_its_fields(policy, caplog):
         assert article.title == "卡号 ***************0128"
         assert article.summary == "138****5678"
     assert_no_raw_number_logged(caplog)
+
+
+def test_photo_named_after_a_mobile_number_is_reported(make_site):
+    """The published name is neutral, but the editor is told to rename it."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "#2f7d32").save(buffer, "JPEG")
+    files = {
+        "photos/trip/album.md": "标题：出游\n日期：2026-01-05\n\n- 13812345678.jpg：合影\n",
+        "photos/trip/13812345678.jpg": buffer.getvalue(),
+    }
+    build = make_site(files, PII_POLICY="fail")
+    assert build.returncode != 0
+    assert "138****5678" in build.log
+    assert "13812345678" not in build.log

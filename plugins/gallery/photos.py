@@ -102,6 +102,16 @@ def _names_personal_data(relative):
     return bool(find_pii(relative))
 
 
+def _report_personal_data_name(path, settings):
+    """Let the privacy plugin report a photo named after a number (the
+    published name is already neutral; the editor should still rename it)."""
+    if "plugins.privacy" not in settings.get("PLUGINS", []):
+        return
+    from ..privacy import check_file_name
+
+    check_file_name(path, settings)
+
+
 def join_url(siteurl, path):
     if not siteurl:
         return path
@@ -241,6 +251,8 @@ class Registry:
         photo = self.photos.get((path, kind))
         if photo is None:
             photo = Photo(path, self.relative(path), self.options["formats"], kind, save_as)
+            if _names_personal_data(photo.rel):
+                _report_personal_data_name(path, self.settings)
             self.photos[(path, kind)] = photo
             if self.processed:  # found while writing: process it on its own
                 self._process([photo])

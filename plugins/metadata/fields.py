@@ -3,6 +3,7 @@ each value is parsed. Parsers raise ValueError with a message for the editor."""
 
 import datetime
 import re
+import unicodedata
 
 ALIASES = {
     "标题": "title",
@@ -73,6 +74,8 @@ def canonical_key(key):
 
 def parse_date(value):
     """``YYYY-MM-DD[ HH:MM]``, also ``2024/7/1`` and ``2024年7月1日 15:50``."""
+    # Chinese input mode types full-width digits and colons: ２０２４－０７－０１　１５：５０.
+    value = unicodedata.normalize("NFKC", value)
     match = _DATE_PATTERN.match(value.strip())
     if not match:
         raise ValueError(

@@ -158,10 +158,18 @@ def _mask_content(content, allow):
                 del cache[key]
 
 
+def check_file_name(path, settings):
+    """A published file named after a person's number leaks it in its URL:
+    reported like any other hit (the gallery asks this for photo names)."""
+    _check_file_name(path, _policy(settings), settings.get("PII_ALLOW", []))
+
+
 def _check_static(static, policy, allow):
-    """A published file named after a person's number leaks it in its URL."""
+    _check_file_name(static.source_path, policy, allow)
+
+
+def _check_file_name(path, policy, allow):
     allowed = normalise_allow(allow)
-    path = static.source_path
     name = str(path or "").replace("\\", "/").rsplit("/", 1)[-1]
     hits = [hit for hit in find_pii(name) if not is_allowed(hit, allowed)]
     if not hits or path in _reported:
