@@ -2,13 +2,15 @@
 future-dated pieces held back, and the column navigation (SPEC §2, §4)."""
 
 from pelican import signals
+from pelican.contents import Static
 
 from .gate import hold_back_unpublishable
 from .people import attach_bylines, build_archive_years, build_column_nav
 
 
 def on_content_init(content):
-    attach_bylines(content)
+    if not isinstance(content, Static):  # every copied file passes here too
+        attach_bylines(content)
 
 
 def on_articles_pretaxonomy(generator):

@@ -212,7 +212,6 @@ class AlbumGenerator(Generator):
                 (hidden if album.status == "hidden" else albums).append(album)
         albums.sort(key=lambda a: (a.date, a.slug), reverse=True)
         hidden.sort(key=lambda a: (a.date, a.slug), reverse=True)
-        self._check_slugs(albums + hidden)
         self.albums, self.hidden_albums = albums, hidden
         self.context["albums"] = albums
         self.context["albums_by_slug"] = _by_slug(albums + hidden)
@@ -296,19 +295,6 @@ class AlbumGenerator(Generator):
                 match = [p for p in album.photos if p.photo.source == os.path.realpath(path)]
                 album.cover_photo = match[0] if match else AlbumPhoto(album, registry.add(path), cover, "", 0)
 
-    def _check_slugs(self, albums):
-        seen = {}
-        for album in albums:
-            other = seen.get(album.slug)
-            if other is not None and "hidden" in (album.status, other.status):
-                # Two listed albums are reported by the safety plugin already.
-                report_error(
-                    album.source_path, None,
-                    f"与 {other.source_path} 的网址相同（{album.url}），请修改 slug / "
-                    f"same URL {album.url} as {other.source_path}: change one slug",
-                )
-            seen.setdefault(album.slug, album)
-
     def finish(self):
         """After the photos were processed: drop photos that failed (skip policy)."""
         for album in self.albums + self.hidden_albums:
@@ -329,7 +315,7 @@ class AlbumGenerator(Generator):
         for album in self.albums + self.hidden_albums:
             writer.write_file(
                 album.save_as, self.get_template(album.template), self.context,
-                relative_urls=relative, url=album.url, album=album, page=album,
+                relative_urls=relative, url=album.url, album=album,
                 page_name="album",
             )
         writer.write_file(

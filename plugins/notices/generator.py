@@ -3,14 +3,13 @@ validates them, computes status against BUILD_DATE, and writes the board,
 archive, kind pages, each notice, the lobby screen and both feeds."""
 
 import os
-import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from pelican.contents import SkipStub
 from pelican.generators import Generator
 
-from ..common import ContentError, build_date, relative_path, report_error, report_warning, setting
+from ..common import ContentError, build_date, report_error, report_warning, setting
 from ..editorial.gate import unpublishable_reason
 from ..metadata.reader import LinliMarkdownReader
 from . import status as st
@@ -139,7 +138,6 @@ class NoticesGenerator(Generator):
         self.hidden_notices = newest_first(hidden)
         self.draft_notices = sorted(drafts, key=lambda n: n.source_path)  # a draft may have no date yet
         self._build_context()
-        self._keep_hidden_out_of_sitemap()
 
     def _read(self, path):
         try:
@@ -296,10 +294,10 @@ class NoticesGenerator(Generator):
         self.context["notice_files_referenced"] = referenced
 
     def _check_slugs(self, notices):
-        """Two notices, or a notice and a board page, at one address."""
+        """A notice at one of the board's own pages. (Two pieces at one
+        address are the safety plugin's duplicate-output check.)"""
         listing = {self._save_as(key) for key in ("NOTICES", "NOTICE_ARCHIVE", "NOTICE_SCREEN")}
         listing |= {self._kind_save_as(kind) for kind in st.KINDS}
-        owners = {}
         for notice in notices:
             if notice.save_as in listing:
                 report_error(
@@ -307,29 +305,6 @@ class NoticesGenerator(Generator):
                     notice.metadata.get("metadata_lines", {}).get("slug"),
                     f"地址 {notice.url} 是通知公告栏目自己的页面，请换一个文件名或 slug / "
                     f"{notice.url} is a notice board page: rename the file or set another slug",
-                )
-            owners.setdefault(notice.save_as, []).append(notice)
-        # Articles and pages were read before us: one of them at a notice address?
-        for other in list(self.context.get("generated_content", {}).values()):
-            if other is None or isinstance(other, Notice):
-                continue
-            try:
-                save_as = other.save_as
-            except Exception:  # content that has no output (a draft, a stub)
-                continue
-            if save_as and (save_as in listing or save_as in owners):
-                report_error(
-                    other.source_path, None,
-                    f"地址 {save_as} 已被通知公告栏目使用，请换一个 slug / "
-                    f"{save_as} is a notice board address: change the slug",
-                )
-        for save_as, same in owners.items():
-            if len(same) > 1:
-                names = "、".join(relative_path(n.source_path) for n in same)
-                report_error(
-                    same[1].source_path, None,
-                    f"与 {relative_path(same[0].source_path)} 的地址相同（{save_as}），请修改 slug / "
-                    f"same address {save_as} as another notice: {names}",
                 )
 
     def _link_replacements(self, written, drafts):
@@ -457,20 +432,6 @@ class NoticesGenerator(Generator):
                 "notice_screen_seconds": self.opt("NOTICE_SCREEN_SECONDS"),
             }
         )
-
-    def _keep_hidden_out_of_sitemap(self):
-        """The sitemap plugin lists every written page without a Page or
-        Article object as public: exclude hidden notices by their URL."""
-        if not self.hidden_notices or "SITEMAP" not in self.settings:
-            return
-        sitemap = dict(self.settings["SITEMAP"])
-        exclude = list(sitemap.get("exclude", []))
-        for notice in self.hidden_notices:
-            pattern = "^" + re.escape(notice.url) + "$"
-            if pattern not in exclude:
-                exclude.append(pattern)
-        sitemap["exclude"] = exclude
-        self.settings["SITEMAP"] = sitemap
 
     # --- writing ----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 content and in the writer), atomic output (SPEC §4, §5)."""
 
 from pelican import signals
+from pelican.contents import Static
 
 from ..common import logger
 from . import atomic
@@ -17,7 +18,7 @@ _generators = []  # of the build in progress, for the checks before writing
 
 
 def on_content_init(content):
-    if content.__class__.__name__ == "Static":
+    if isinstance(content, Static):
         return
     guard_references(content)
     sanitize_content(content)

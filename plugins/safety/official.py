@@ -1,9 +1,10 @@
 """Fit the official sitemap plugin into an atomic, reproducible build.
 
 It writes sitemap.xml on ``finalized``, racing our swap (blinker keeps no
-receiver order), and stamps index pages with the wall-clock time, and writes relative URLs in a
-preview build. We run it
-on ``site_written`` instead, with BUILD_DATE as its clock.
+receiver order), stamps index pages with the wall-clock time, writes
+relative URLs in a preview build, and knows only articles and pages, so a
+hidden notice or album would be listed. We run it on ``site_written``, with
+BUILD_DATE as its clock, and hand it whatever piece a page was written for.
 """
 
 import datetime
@@ -34,9 +35,19 @@ def write_sitemap(pelican, **_):
         settings["SITEURL"] = siteurl
 
 
+PIECES = ("article", "page", "notice", "album")
+
+
+def queue_page(path, context):
+    piece = next((context[key] for key in PIECES if context.get(key) is not None), None)
+    _sitemap_generator().queue_page(path, {"page": piece})
+
+
 def adopt_sitemap():
     generator = _sitemap_generator()
     if generator is None:
         return
     signals.finalized.disconnect(generator.finalize)
+    signals.content_written.disconnect(generator.queue_page)
+    signals.content_written.connect(queue_page)
     atomic.site_written.connect(write_sitemap)
