@@ -18,6 +18,17 @@ def setting(settings, name, defaults):
     return defaults[name]
 
 
+def public_site_url(settings):
+    """The absolute address residents reach the site at, for everything read
+    off-site (feeds, calendar, sitemap, QR codes, share cards): SITEURL when
+    the build has an absolute one, else CANONICAL_SITEURL (a preview build's
+    SITEURL is relative)."""
+    siteurl = str(settings.get("SITEURL") or "")
+    if siteurl.startswith(("http://", "https://")):
+        return siteurl.rstrip("/")
+    return str(settings.get("CANONICAL_SITEURL") or settings.get("FEED_DOMAIN") or "").rstrip("/")
+
+
 def build_date(settings):
     """The reference day for notice status and future-dated pieces.
 

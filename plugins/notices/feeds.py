@@ -11,17 +11,8 @@ from feedgenerator import Atom1Feed, get_tag_uri
 from icalendar import Calendar, Event
 from pelican.utils import sanitised_join
 
-from ..common import SHANGHAI, build_date
+from ..common import SHANGHAI, build_date, public_site_url
 from . import status as st
-
-
-def site_base(settings):
-    """The absolute address residents reach the site at (preview builds have
-    a relative SITEURL; feeds and calendars need the real one)."""
-    siteurl = str(settings.get("SITEURL") or "")
-    if siteurl.startswith(("http://", "https://")):
-        return siteurl.rstrip("/")
-    return str(settings.get("CANONICAL_SITEURL") or settings.get("FEED_DOMAIN") or "").rstrip("/")
 
 
 def facts_line(notice):
@@ -61,7 +52,7 @@ def entry_title(notice):
 
 def build_atom(settings, notices, path):
     """The Atom feed of published notices, newest first, absolute links."""
-    base = site_base(settings)
+    base = public_site_url(settings)
     day = build_date(settings)
     feed = StableAtomFeed(
         title=f"{settings.get('SITENAME', '')} - 通知公告",
@@ -96,13 +87,13 @@ def write_atom(output_path, settings, notices, path):
 
 
 def event_uid(notice, settings):
-    host = urlparse(site_base(settings)).hostname or "linli.invalid"
+    host = urlparse(public_site_url(settings)).hostname or "linli.invalid"
     return f"notice-{notice.slug}@{host}"
 
 
 def build_calendar(settings, notices):
     """One all-day VEVENT on the ``expires`` date of every notice that has one."""
-    base = site_base(settings)
+    base = public_site_url(settings)
     sitename = settings.get("SITENAME", "")
     calendar = Calendar()
     calendar.add("prodid", f"-//Linli//{sitename} 通知公告//ZH")

@@ -9,12 +9,12 @@ from itertools import groupby
 from pelican.contents import SkipStub
 from pelican.generators import Generator
 
-from ..common import ContentError, build_date, report_error, report_warning, setting
+from ..common import ContentError, build_date, public_site_url, report_error, report_warning, setting
 from ..editorial.gate import unpublishable_reason
 from ..metadata.reader import LinliMarkdownReader
 from . import status as st
 from .contents import FILES_DIR, Attachment, Notice
-from .feeds import site_base, write_atom, write_calendar
+from .feeds import write_atom, write_calendar
 from .reader import notice_reader_class
 
 DEFAULTS = {
@@ -406,7 +406,7 @@ class NoticesGenerator(Generator):
                 )
             )
         soon = sorted((n for n in in_force if n.state.key == st.SOON), key=lambda n: (n.expires, n.slug))
-        base = site_base(self.settings)
+        base = public_site_url(self.settings)
         links = NoticeLinks(
             board=self._url("NOTICES"),
             archive=self._url("NOTICE_ARCHIVE"),

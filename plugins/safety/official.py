@@ -12,7 +12,7 @@ import sys
 
 from pelican import signals
 
-from ..common import SHANGHAI, build_date
+from ..common import SHANGHAI, build_date, public_site_url
 from . import atomic
 
 
@@ -28,7 +28,7 @@ def write_sitemap(pelican, **_):
     # A sitemap needs absolute URLs even in a relative-URL preview build.
     settings = pelican.settings
     siteurl = settings["SITEURL"]
-    settings["SITEURL"] = settings.get("CANONICAL_SITEURL") or siteurl
+    settings["SITEURL"] = public_site_url(settings) or siteurl
     try:
         generator.finalize(pelican)
     finally:

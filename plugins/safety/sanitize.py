@@ -10,6 +10,8 @@ import re
 
 import nh3
 
+from ..common import public_site_url
+
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
     "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
@@ -56,7 +58,7 @@ def clean_html(html, site_url=""):
 
 
 def sanitize_content(content):
-    site_url = content.settings.get("CANONICAL_SITEURL", "")
+    site_url = public_site_url(content.settings)
     if getattr(content, "_content", None):
         content._content = clean_html(content._content, site_url)
     summary = content.metadata.get("summary")

@@ -4,14 +4,14 @@
   overwrite (Pelican lets a page's ``save_as: index.html`` replace the home
   page) nor a traceback (its FileOverwriteFailedError).
 - Feeds are read off-site, by feed readers: their links and the images in
-  their content use CANONICAL_SITEURL even in a relative-URL preview build.
+  their content use the public address even in a relative-URL preview build.
 """
 
 import os
 
 from pelican.writers import Writer
 
-from ..common import relative_path, report_error
+from ..common import public_site_url, relative_path, report_error
 
 # Written outside the writer, after it: a page must not take these paths.
 RESERVED = ("sitemap.xml", "pagefind/")
@@ -38,9 +38,9 @@ class GuardedWriter(Writer):
 
     def write_feed(self, elements, context, *args, **kwargs):
         self._source = f"订阅 feed {kwargs.get('path') or (args[0] if args else '?')}"
-        canonical = self.settings.get("CANONICAL_SITEURL")
-        if canonical:
-            context = {**context, "SITEURL": canonical}
+        public = public_site_url(self.settings)
+        if public:
+            context = {**context, "SITEURL": public}
         return super().write_feed(elements, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import segno
 from markupsafe import Markup, escape
 
+from ..common import public_site_url, setting
+
 DEFAULTS = {
     "SHARE_IMAGE": "theme/img/share.png",
-    "CANONICAL_SITEURL": "",
 }
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -89,9 +90,9 @@ def json_ld(content, info, settings):
 
 
 def share_info(content, settings):
-    site = settings.get("CANONICAL_SITEURL") or settings.get("SITEURL", "")
+    site = public_site_url(settings)
     url = absolute(site, content.url)
-    image = absolute(site, getattr(content, "share_image", None) or settings.get("SHARE_IMAGE", DEFAULTS["SHARE_IMAGE"]))
+    image = absolute(site, getattr(content, "share_image", None) or setting(settings, "SHARE_IMAGE", DEFAULTS))
     description = plain_text(getattr(content, "summary", "") or getattr(content, "content", ""))
     info = ShareInfo(
         url=url,
