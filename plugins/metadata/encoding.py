@@ -6,6 +6,8 @@ GB2312, which Notepad on a Chinese Windows still writes. Line endings become
 """
 
 import codecs
+import functools
+import os
 
 from ..common import ContentError
 
@@ -32,5 +34,14 @@ def decode_source(raw, path):
 
 
 def read_source(path):
+    """Decoded text of an editor's file. The reader, the privacy scan and the
+    notice and album readers all ask for it: it is read and decoded once per
+    version of the file (keyed by modification time and size)."""
+    stat = os.stat(path)
+    return _read_decoded(os.fspath(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_decoded(path, mtime_ns, size):
     with open(path, "rb") as handle:
         return decode_source(handle.read(), path)
