@@ -18,7 +18,7 @@ import re
 from pelican.contents import Content
 from pelican.generators import Generator
 
-from ..common import ContentError, report_error, report_warning
+from ..common import ContentError, inside, report_error, report_warning
 from ..editorial.gate import unpublishable_reason
 from ..metadata.encoding import read_source
 from ..metadata.reader import split_header
@@ -168,13 +168,9 @@ def resolve_reference(value, base_dirs, content_root):
     else:
         candidates.extend(os.path.join(base, value) for base in base_dirs)
         candidates.append(os.path.join(content_root, value))
-    root = os.path.realpath(content_root)
     for candidate in candidates:
-        real = os.path.realpath(candidate)
-        if not (real == root or real.startswith(root + os.sep)):
-            continue
-        if os.path.isfile(real):
-            return real
+        if inside(candidate, content_root) and os.path.isfile(candidate):
+            return os.path.realpath(candidate)
     return None
 
 

@@ -18,7 +18,7 @@ import time
 
 from markupsafe import Markup, escape
 
-from ..common import relative_path, report_error, report_warning, setting
+from ..common import inside, relative_path, report_error, report_warning, setting
 from . import pipeline
 from .names import FORMAT_EXTENSIONS, MIME_TYPES, output_stem, short_hash
 
@@ -242,8 +242,7 @@ class Registry:
         return os.path.relpath(path, self.content_root).replace(os.sep, "/")
 
     def inside_content(self, path):
-        real = os.path.realpath(path)
-        return real == self.content_root or real.startswith(self.content_root + os.sep)
+        return inside(path, self.content_root)
 
     def add(self, path, kind="derivatives", save_as=None):
         """Register a published image (idempotent); returns its Photo."""

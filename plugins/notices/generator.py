@@ -9,7 +9,7 @@ from itertools import groupby
 from pelican.contents import SkipStub
 from pelican.generators import Generator
 
-from ..common import ContentError, build_date, public_site_url, report_error, report_warning, setting
+from ..common import ContentError, build_date, inside, public_site_url, report_error, report_warning, setting
 from ..editorial.gate import unpublishable_reason
 from ..metadata.reader import LinliMarkdownReader
 from . import status as st
@@ -78,11 +78,6 @@ class NoticeLinks:
 
 def _as_date(value):
     return value.date() if hasattr(value, "date") else value
-
-
-def _inside(path, root):
-    real_root, real_path = os.path.realpath(root), os.path.realpath(path)
-    return real_path.startswith(real_root + os.sep)
 
 
 def newest_first(notices):
@@ -249,7 +244,7 @@ class NoticesGenerator(Generator):
                 f"附件“{name}”不存在，请放到 content/{FILES_DIR}/ / "
                 f"attachment {name!r} not found in content/{FILES_DIR}/"
             )
-        if not _inside(full, self.path):
+        if not inside(full, self.path):
             return f"附件“{name}”链接到 content/ 以外，已拒绝 / attachment {name!r} points outside content/"
         return None
 
