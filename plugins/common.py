@@ -2,13 +2,17 @@
 and one way to report a content problem as ``file:line: message``."""
 
 import datetime
+import html
 import logging
 import os
+import re
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 logger = logging.getLogger("linli")
+
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def setting(settings, name, defaults):
@@ -102,3 +106,12 @@ def line_of(path, needle):
     except OSError:
         pass
     return None
+
+
+def plain_text(markup, limit=None):
+    """Rendered HTML as one line of text (descriptions, excerpts), cut at
+    ``limit`` characters with an ellipsis."""
+    text = " ".join(html.unescape(_TAGS.sub(" ", str(markup or ""))).split())
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip("，。、；： ") + "…"
+    return text

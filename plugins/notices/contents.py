@@ -1,6 +1,5 @@
 """The Notice content object and its attachments."""
 
-import html
 import os
 import posixpath
 import re
@@ -10,7 +9,7 @@ from urllib.parse import quote
 from pelican.contents import Content
 from pelican.utils import slugify
 
-from ..common import setting
+from ..common import plain_text, setting
 from .status import file_size_text, file_type_text
 
 FILES_DIR = "notices/files"
@@ -22,7 +21,6 @@ URL_DEFAULTS = {
     "NOTICE_LANG_SAVE_AS": "notices/{slug}/index.html",
 }
 
-_TAGS = re.compile(r"<[^>]+>")
 
 
 def slug_from_path(source_path, settings):
@@ -35,13 +33,6 @@ def slug_from_path(source_path, settings):
         preserve_case=False,
         use_unicode=False,
     )
-
-
-def plain_text(markup, limit=None):
-    text = " ".join(html.unescape(_TAGS.sub(" ", markup or "")).split())
-    if limit and len(text) > limit:
-        text = text[: limit - 1].rstrip("，。、；： ") + "…"
-    return text
 
 
 class Notice(Content):

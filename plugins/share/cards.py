@@ -2,19 +2,17 @@
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 
 import segno
 from markupsafe import Markup, escape
 
-from ..common import public_site_url, setting
+from ..common import plain_text, public_site_url, setting
 
 DEFAULTS = {
     "SHARE_IMAGE": "theme/img/share.png",
 }
 
-_TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -40,11 +38,6 @@ def absolute(site, url):
     if not url or url.startswith(("http://", "https://")):
         return url
     return f"{site.rstrip('/')}/{url.lstrip('/')}"
-
-
-def plain_text(html, limit=120):
-    text = " ".join(_TAGS.sub(" ", str(html or "")).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def content_kind(content):
@@ -93,7 +86,7 @@ def share_info(content, settings):
     site = public_site_url(settings)
     url = absolute(site, content.url)
     image = absolute(site, getattr(content, "share_image", None) or setting(settings, "SHARE_IMAGE", DEFAULTS))
-    description = plain_text(getattr(content, "summary", "") or getattr(content, "content", ""))
+    description = plain_text(getattr(content, "summary", "") or getattr(content, "content", ""), 120)
     info = ShareInfo(
         url=url,
         title=str(content.title),
