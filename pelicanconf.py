@@ -151,6 +151,11 @@ CACHE_PATH = ".cache/pelican"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
+# A file changed is a file whose bytes changed: two saves within the same
+# clock tick keep one modification time, and a copied-back file a new one.
+CHECK_MODIFIED_METHOD = "sha1"
+# Re-render only the pages whose inputs changed (plugins/incremental).
+INCREMENTAL = True
 SLUGIFY_SOURCE = "title"
 # Reproducible: no build time anywhere in the output.
 OUTPUT_SOURCES = False
@@ -180,6 +185,7 @@ PLUGINS = [
     "plugins.share",
     "plugins.search",
     "plugins.gallery",
+    "plugins.incremental",
     "plugins.safety",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "archives/"]}

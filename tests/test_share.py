@@ -4,7 +4,7 @@ import json
 
 import feedparser
 
-from plugins.share.cards import qr_svg
+from plugins.share.qr import qr_svg
 from tests.site.helpers import CANONICAL
 
 ARTICLE = "2025/06/qinghe-jiayuan-elevators/"

@@ -76,11 +76,15 @@ class LinliMarkdownReader(MarkdownReader):
         return content, metadata
 
     def _markdown(self):
-        settings = dict(self.settings["MARKDOWN"])
-        settings["extensions"] = [
-            ext for ext in settings.get("extensions", []) if ext != "markdown.extensions.meta"
-        ]
-        return Markdown(**settings)
+        """One Markdown instance per reader, reset before each use: building
+        one (extensions, their regexes) cost as much as converting a file."""
+        if getattr(self, "_md", None) is None:
+            settings = dict(self.settings["MARKDOWN"])
+            settings["extensions"] = [
+                ext for ext in settings.get("extensions", []) if ext != "markdown.extensions.meta"
+            ]
+            self._md = Markdown(**settings)
+        return self._md.reset()
 
     def _parse_entries(self, path, entries):
         metadata = {}

@@ -5,7 +5,8 @@ Every ERROR logged during a build (by Pelican or by any plugin) fails it.
 Post-build steps that must see the finished tree before the swap connect to
 ``site_written`` (adds files, e.g. the search index) and then
 ``site_complete`` (rewrites files, e.g. precompression): blinker does not keep
-receivers in order, so each stage is its own signal.
+receivers in order, so each stage is its own signal. ``site_swapped`` follows
+the swap (the incremental build's record describes the published files).
 """
 
 import logging
@@ -20,6 +21,8 @@ from ..common import logger
 
 site_written = signal("linli_site_written")
 site_complete = signal("linli_site_complete")
+# Sent after the swap, with the folder the site now lives in.
+site_swapped = signal("linli_site_swapped")
 
 STAGING_SUFFIX = ".building"
 RETIRED_SUFFIX = ".previous"
@@ -69,6 +72,14 @@ def start_build(pelican):
     root = logging.getLogger()
     if error_counter not in root.handlers:
         root.addHandler(error_counter)
+    if root.getEffectiveLevel() > logging.ERROR:
+        # `pelican -q` raises the root level to CRITICAL, which would drop
+        # errors before they are counted (and publish a broken site): keep
+        # the terminal quiet with the handlers' levels instead.
+        for handler in root.handlers:
+            if handler is not error_counter:
+                handler.setLevel(max(handler.level, root.level))
+        root.setLevel(logging.ERROR)
     error_counter.count = 0
     if pelican.settings.get("LINLI_CHECK_ONLY"):
         # `make check` writes nothing beside output/: photo checks use a temp dir.
@@ -126,4 +137,5 @@ def finish_build(pelican):
     os.rename(staging, target)
     _remove(retired)
     pelican.output_path = target
+    site_swapped.send(pelican, target=target)
     print(f"已发布到 {os.path.relpath(target)}/ / site written to {target}", file=sys.stderr)

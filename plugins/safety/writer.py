@@ -3,6 +3,8 @@
 - Two things written to one file are an error naming both, never a silent
   overwrite (Pelican lets a page's ``save_as: index.html`` replace the home
   page) nor a traceback (its FileOverwriteFailedError).
+- A page whose inputs did not change since the last build is carried over
+  instead of rendered (plugins/incremental).
 - Feeds are read off-site, by feed readers: their links and the images in
   their content use the public address even in a relative-URL preview build.
 """
@@ -11,6 +13,7 @@ import os
 
 from pelican.writers import Writer
 
+from .. import incremental
 from ..common import public_site_url, relative_path, report_error
 
 # Written outside the writer, after it: a page must not take these paths.
@@ -34,7 +37,7 @@ class GuardedWriter(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         self._source = _describe(kwargs, template)
-        return super().write_file(name, template, context, *args, **kwargs)
+        return super().write_file(name, incremental.recorded(template), context, *args, **kwargs)
 
     def write_feed(self, elements, context, *args, **kwargs):
         self._source = f"订阅 feed {kwargs.get('path') or (args[0] if args else '?')}"

@@ -1,10 +1,13 @@
 """Run Pagefind over the staged output, and say what each page offers it."""
 
+import os
+import shutil
 import subprocess
 import sys
 
 from markupsafe import Markup, escape
 
+from .. import incremental
 from ..common import report_error, setting
 
 DEFAULTS = {"SEARCH_INDEX": True}
@@ -39,6 +42,8 @@ def search_attributes(content):
 def build_index(pelican, output_path, **_):
     if not setting(pelican.settings, "SEARCH_INDEX", DEFAULTS):
         return
+    if _carry_over(pelican, output_path):
+        return
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", output_path, "--silent"],
         capture_output=True,
@@ -46,3 +51,16 @@ def build_index(pelican, output_path, **_):
     )
     if result.returncode != 0:
         report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {result.stderr.strip()[-500:]}")
+
+
+def _carry_over(pelican, output_path):
+    """No page Pagefind reads changed since the last build: its index is the
+    previous one, byte for byte, so copy it rather than index the site again."""
+    renders = incremental.current()
+    if renders is None or not renders.search_index_unchanged():
+        return False
+    previous = os.path.join(renders.output, "pagefind")
+    if not os.path.isdir(previous):
+        return False
+    shutil.copytree(previous, os.path.join(output_path, "pagefind"))
+    return True

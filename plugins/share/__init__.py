@@ -1,10 +1,11 @@
-"""Share plugin: a "分享至手机" QR code of each page's absolute URL (segno,
+"""Share plugin: a "分享至手机" QR code of each page's absolute URL (zxing-cpp,
 inline SVG, no JavaScript), Open Graph and the page meta tags Chinese public
 sites use, and JSON-LD — so a link pasted into WeChat shows a card.
 (Feeds get absolute links from the safety plugin's writer.)"""
 
 from pelican import signals
 
+from . import qr
 from .cards import share_info
 
 
@@ -13,5 +14,15 @@ def add_filters(generator):
         generator.env.filters["share"] = lambda content: share_info(content, generator.settings)
 
 
+def load_codes(pelican):
+    qr.load(pelican.settings.get("CACHE_PATH"))
+
+
+def save_codes(pelican):
+    qr.save(pelican.settings.get("CACHE_PATH"))
+
+
 def register():
+    signals.initialized.connect(load_codes)
     signals.generator_init.connect(add_filters)
+    signals.finalized.connect(save_codes)

@@ -1,18 +1,16 @@
 """What a page tells WeChat, search engines and a phone camera about itself."""
 
-import functools
 import json
 from dataclasses import dataclass
 
-import segno
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..common import plain_text, public_site_url, setting
+from .qr import qr_svg
 
 DEFAULTS = {
     "SHARE_IMAGE": "theme/img/share.png",
 }
-
 
 
 @dataclass
@@ -24,14 +22,6 @@ class ShareInfo:
     kind: str
     qr_svg: Markup
     json_ld: Markup
-
-
-@functools.lru_cache(maxsize=4096)
-def qr_svg(url, label="用手机扫码打开本页"):
-    """An SVG QR code a phone camera reads from screen or paper."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(border=4, dark="#000", light="#fff", title=label, svgclass="qr-code", omitsize=True)
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
 def absolute(site, url):
@@ -83,6 +73,11 @@ def json_ld(content, info, settings):
 
 
 def share_info(content, settings):
+    """The page's share card, made once per page however often a template
+    asks (its head and its QR block both do)."""
+    cached = content.__dict__.get("_share_info")
+    if cached is not None:
+        return cached
     site = public_site_url(settings)
     url = absolute(site, content.url)
     image = absolute(site, getattr(content, "share_image", None) or setting(settings, "SHARE_IMAGE", DEFAULTS))
@@ -97,4 +92,5 @@ def share_info(content, settings):
         json_ld=Markup(""),
     )
     info.json_ld = json_ld(content, info, settings)
+    content._share_info = info
     return info

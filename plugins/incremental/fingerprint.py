@@ -1,0 +1,143 @@
+"""Fingerprints: a short digest of everything a template could read from a
+value, computed the same way in every build, so equal digests mean equal
+rendered pages.
+
+A piece of content (article, page, notice, album) is digested from all of
+its attributes — metadata, body, computed status, cover photo … — except the
+shared build context and settings (covered by the site-wide key). Another
+piece it points at (prev/next neighbour, replacement notice, linked album)
+enters with a *shallow* digest of its own attributes, so a neighbour's new
+title reaches this page without pulling in the whole site.
+"""
+
+import datetime
+import hashlib
+import re
+
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
+# Attributes that are the build itself, not the piece: the shared context
+# (every other piece), the settings (in the site-wide key) and memos that a
+# template filter adds while rendering.
+SKIPPED = frozenset({"_context", "settings", "_share_info"})
+
+# Pelican's {filename}/{static}/… link syntax (and the old |filename|).
+_INTRASITE = re.compile(r"[{|](?:filename|static|attach|category|tag|author|index)[}|]")
+
+
+# Where a value sits: a template variable, an attribute of a piece, or an
+# attribute of a piece that piece points at.
+_TOP, _IN_CONTENT, _IN_SHALLOW = "top", "in-content", "in-shallow"
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Fingerprints:
+    """Digests for one build. ``links`` is the digest of every address and
+    photo on the site: a piece whose body links with {filename}/{static}
+    depends on it (a renamed target or a replaced photo changes the link)."""
+
+    def __init__(self, links=""):
+        self.links = links
+        self._deep = {}  # id(content) -> digest, pinned the first time it is asked
+        self._shallow = {}
+        self._keep = []  # keep objects alive so their ids stay theirs
+
+    # --- content ----------------------------------------------------------
+    def content(self, item):
+        key = id(item)
+        found = self._deep.get(key)
+        if found is None:
+            parts = [type(item).__name__]
+            self._attributes(item, parts, _IN_CONTENT)
+            text = getattr(item, "_content", None)
+            summary = getattr(item, "metadata", {}).get("summary")
+            if any(isinstance(t, str) and _INTRASITE.search(t) for t in (text, summary)):
+                parts.append("links=" + self.links)
+            found = self._deep[key] = _digest("\x1f".join(parts))
+            self._keep.append(item)
+        return found
+
+    def shallow(self, item):
+        key = id(item)
+        found = self._shallow.get(key)
+        if found is None:
+            parts = [type(item).__name__]
+            self._attributes(item, parts, _IN_SHALLOW)
+            found = self._shallow[key] = _digest("\x1f".join(parts))
+            self._keep.append(item)
+        return found
+
+    def _attributes(self, item, parts, mode):
+        for name in sorted(vars(item)):
+            if name in SKIPPED:
+                continue
+            parts.append(name)
+            self._value(vars(item)[name], parts, mode, set())
+
+    # --- any value --------------------------------------------------------
+    def value(self, value):
+        parts = []
+        self._value(value, parts, _TOP, set())
+        return _digest("\x1f".join(parts))
+
+    def _value(self, value, parts, mode, active):
+        if value is None or isinstance(value, (bool, int, float)):
+            parts.append(repr(value))
+        elif isinstance(value, str):  # Markup too
+            parts.append("s" + value)
+        elif isinstance(value, (datetime.date, datetime.time)):
+            parts.append(f"d{value.isoformat()}{getattr(value, 'tzinfo', '')}")
+        elif isinstance(value, Content):
+            if mode is _TOP:
+                parts.append("c" + self.content(value))
+            elif mode is _IN_CONTENT:
+                parts.append("n" + self.shallow(value))
+            else:
+                parts.append("r" + str(getattr(value, "source_path", "")))
+        elif isinstance(value, URLWrapper):
+            parts.append(f"w{type(value).__name__}|{value.name}|{value.slug}")
+        elif isinstance(value, Paginator):
+            parts.append(f"p{value.name}|{value.url}|{value.per_page}|{value.orphans}|{value.count}|{value.num_pages}")
+        elif isinstance(value, Page):
+            parts.append(f"g{value.full_name}|{value.base_url}|{value.number}")
+            self._value(value.paginator, parts, mode, active)
+            self._value(value.object_list, parts, mode, active)
+        elif id(value) in active:
+            parts.append("cycle" + type(value).__name__)  # e.g. a photo and its album
+        elif isinstance(value, (list, tuple)):
+            active.add(id(value))
+            parts.append("[")
+            for item in value:
+                self._value(item, parts, mode, active)
+            parts.append("]")
+            active.discard(id(value))
+        elif isinstance(value, dict) and "generated_content" in value:
+            parts.append("context")  # the build's shared context, held by a helper object
+        elif isinstance(value, dict):
+            active.add(id(value))
+            parts.append("{")
+            for key in sorted(value, key=repr):
+                parts.append(repr(key))
+                self._value(value[key], parts, mode, active)
+            parts.append("}")
+            active.discard(id(value))
+        elif isinstance(value, (set, frozenset)):
+            parts.append("(" + ",".join(sorted(self.value(item) for item in value)) + ")")
+        elif hasattr(value, "__dict__") and not callable(value):
+            active.add(id(value))
+            parts.append("o" + type(value).__qualname__)
+            for name in sorted(vars(value)):
+                if name in SKIPPED:
+                    continue
+                parts.append(name)
+                self._value(vars(value)[name], parts, mode, active)
+            active.discard(id(value))
+        else:
+            # Functions, classes, modules: their code is in the site-wide key.
+            parts.append("t" + getattr(value, "__qualname__", type(value).__qualname__))
+

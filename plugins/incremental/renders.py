@@ -1,0 +1,271 @@
+"""The render record: for every page the writer produced, the key of what
+went into it; a page whose key is unchanged is carried over from the
+previous output instead of being rendered again.
+
+A page's key is the site-wide key (settings, templates and theme, plugin
+code, library versions) plus the fingerprint of each variable its template
+reads — found by reading the template and everything it extends or
+includes, so a template that starts showing something new depends on it at
+once. The record lives in the cache folder, one per output folder, and is
+written only after a build has been swapped into place; each entry keeps the
+size and modification time of the file it describes, so an output folder
+changed by anything else is rendered again, never trusted.
+"""
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+import tempfile
+
+from jinja2 import meta
+
+from .fingerprint import Fingerprints
+
+# Values every page may read without naming them: filters get SITEURL from
+# the context (relative URLs differ per page) and the output file's name.
+ALWAYS = ("SITEURL", "localsiteurl", "output_file")
+# Settings that say where things are kept, not what is built; BUILD_DATE
+# reaches pages only through what it computes (notice status …), which the
+# pieces' fingerprints carry.
+NOT_RENDERED = frozenset(
+    {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY"}
+)
+LIBRARIES = (
+    "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",
+    "pelican-neighbors", "pelican-sitemap", "feedgenerator", "pagefind",
+)
+RECORD_VERSION = 1
+_DEBUG = {} if os.environ.get("LINLI_DEBUG_KEYS") else None
+
+
+def _hash_files(digest, root, suffixes=None):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if suffixes and not name.endswith(suffixes):
+                continue
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
+            with open(path, "rb") as handle:
+                digest.update(hashlib.blake2b(handle.read()).digest())
+
+
+def site_key(settings, theme=True):
+    """What every page depends on: settings, theme, plugin code, versions
+    (without the theme: what reading a file depends on)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{RECORD_VERSION}|{sys.version}".encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    fingerprints = Fingerprints()
+    for name in sorted(settings):
+        if name not in NOT_RENDERED:
+            digest.update(name.encode())
+            digest.update(fingerprints.value(settings[name]).encode())
+    folder = settings.get("THEME")
+    if theme and folder and os.path.isdir(folder):
+        _hash_files(digest, folder)
+    plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    _hash_files(digest, plugins, suffixes=(".py",))
+    return digest.hexdigest()
+
+
+def record_path(settings):
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    name = hashlib.blake2b(output.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    return os.path.join(settings["CACHE_PATH"], f"linli-renders-{name}.json")
+
+
+def load_record(settings, key):
+    """The previous build's entries, or {} when it was built differently."""
+    try:
+        with open(record_path(settings), encoding="utf-8") as handle:
+            record = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("site") != key:
+        return {}
+    files = record.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+class Renders:
+    """One build's use of the record."""
+
+    def __init__(self, settings, key, previous):
+        self.settings = settings
+        self.key = key
+        self.previous = previous  # output name -> [key, size, mtime_ns, indexed]
+        self.output = os.path.abspath(settings["OUTPUT_PATH"])
+        self.current = {}  # output name -> [key, indexed]
+        self.changed = set()  # pages whose bytes differ from the previous output
+        self.rendered = 0
+        self.reused = 0
+        self._variables = {}
+        self._shared = {}
+        self.fingerprints = None
+
+    # --- what a template reads ------------------------------------------
+    def variables(self, template):
+        found = self._variables.get(template.name)
+        if found is None:
+            found = self._variables[template.name] = frozenset(_read_by(template.environment, template.name))
+        return found
+
+    def page_key(self, template, context):
+        if self.fingerprints is None:
+            self._start(context)
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(f"{self.key}|{template.name}".encode())
+        names = self.variables(template)
+        if None in names:  # a template chosen at render time: all of it
+            names = set(context) - {None}
+        for name in sorted(set(names) | set(ALWAYS)):
+            if name not in context:
+                continue
+            value = context[name]
+            shared = self._shared.get(name)
+            if shared is not None and shared[0] is value:
+                part = shared[1]
+            else:
+                part = self.fingerprints.value(value)
+                if name in self._context_names and self._context[name] is value:
+                    self._shared[name] = (value, part)
+            digest.update(f"{name}={part};".encode())
+            if _DEBUG is not None:
+                _DEBUG.setdefault(context["output_file"], {})[name] = part
+        return digest.hexdigest()
+
+    def _start(self, context):
+        """Digest every piece before the first page is rendered, so no
+        filter's memo can make one build's digests differ from another's."""
+        self._context = context
+        self._context_names = {name for name in context if isinstance(name, str) and name.isidentifier()}
+        self.fingerprints = Fingerprints(links=_links_key(context))
+        pieces = {}
+        for value in context.values():
+            _collect_pieces(value, pieces, 3)
+        for _, piece in sorted(pieces.items()):
+            self.fingerprints.content(piece)
+
+    # --- rendering ------------------------------------------------------
+    def render(self, template, context):
+        name = context["output_file"]
+        key = self.page_key(template, context)
+        old = self.previous.get(name)
+        previous_text = self._previous_text(name, old)
+        if old is not None and old[0] == key and previous_text is not None:
+            self.reused += 1
+            self.current[name] = [key, old[3]]
+            return previous_text
+        self.rendered += 1
+        text = template.render(context)
+        indexed = "data-pagefind-body" in text
+        self.current[name] = [key, indexed]
+        if previous_text != text:
+            self.changed.add(name)
+            if indexed or (old is not None and old[3]):
+                self.index_changed = True
+        return text
+
+    index_changed = False
+
+    def _previous_text(self, name, old):
+        if old is None:
+            return None
+        path = os.path.join(self.output, name)
+        try:
+            stat = os.stat(path)
+            if [stat.st_size, stat.st_mtime_ns] != old[1:3]:
+                return None
+            with open(path, encoding="utf-8", newline="") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def search_index_unchanged(self):
+        """No page Pagefind reads was added, removed or changed."""
+        if self.index_changed:
+            return False
+        removed = set(self.previous) - set(self.current)
+        return not any(self.previous[name][3] for name in removed)
+
+    def save(self, target):
+        files = {}
+        for name, (key, indexed) in sorted(self.current.items()):
+            try:
+                stat = os.stat(os.path.join(target, name))
+            except OSError:
+                continue
+            files[name] = [key, stat.st_size, stat.st_mtime_ns, indexed]
+        path = record_path(self.settings)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".linli-renders-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"site": self.key, "files": files}, out, separators=(",", ":"))
+        os.replace(temporary, path)
+        if _DEBUG is not None:
+            with open(os.environ["LINLI_DEBUG_KEYS"], "w", encoding="utf-8") as out:
+                json.dump(_DEBUG, out, indent=1, sort_keys=True)
+
+
+_parsed = {}  # template source -> (variables it reads, templates it uses)
+
+
+def _read_by(environment, name, seen=None):
+    """Top-level variables ``name`` and the templates it uses may read
+    (``None`` among them when one is chosen at render time)."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return set()
+    seen.add(name)
+    source = environment.loader.get_source(environment, name)[0]
+    parsed = _parsed.get(source)
+    if parsed is None:
+        tree = environment.parse(source)
+        parsed = _parsed[source] = (
+            frozenset(meta.find_undeclared_variables(tree)),
+            tuple(meta.find_referenced_templates(tree)),
+        )
+    found = set(parsed[0])
+    for used in parsed[1]:
+        if used is None:
+            found.add(None)
+        else:
+            found |= _read_by(environment, used, seen)
+    return found
+
+
+def _collect_pieces(value, pieces, depth):
+    from pelican.contents import Content
+
+    if isinstance(value, Content):
+        pieces.setdefault((str(getattr(value, "source_path", "")), type(value).__name__, id(value)), value)
+    elif depth and isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_pieces(item, pieces, depth - 1)
+    elif depth and isinstance(value, dict):
+        for item in value.values():
+            _collect_pieces(item, pieces, depth - 1)
+
+
+def _links_key(context):
+    """Every address a {filename}/{static} link can reach, and every photo's
+    published form (a replaced photo keeps its name but not its size)."""
+    from ..gallery import state
+
+    digest = hashlib.blake2b(digest_size=16)
+    for group in ("generated_content", "static_content"):
+        for path, item in sorted((context.get(group) or {}).items()):
+            digest.update(f"{group}|{path}|{getattr(item, 'url', '')}|{getattr(item, 'save_as', '')}\n".encode())
+    registry = state.registry
+    if registry is not None:
+        fingerprints = Fingerprints()
+        for path, photo in sorted(registry.photos.items()):
+            digest.update(f"{path}|{fingerprints.value(photo)}\n".encode())
+    return digest.hexdigest()
