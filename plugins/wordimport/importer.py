@@ -97,8 +97,10 @@ def import_document(path, root=".", column="", force=False, settings=None):
     date, date_from = _date(draft, path)
     slug = article_slug(draft.title) or f"import-{date:%H%M}"
     article = article_path(root, date, slug)
-    folder = article.with_suffix("")
     content_root = root / "content"
+    # The album path without an album.md: published only as the gallery's
+    # stripped, resized variants, and only while an article shows them.
+    folder = content_root / _settings_value(settings, "ALBUM_PATH", "photos") / article.stem
     rel_folder = folder.relative_to(content_root).as_posix()
 
     written, body = {}, draft.markdown
