@@ -163,7 +163,7 @@ def import_document(path, root=".", column="", force=False, settings=None):
     for picture in pictures:
         if not picture.usable:
             what = picture.name or picture.content_type or "?"
-            kind = "Word 绘图（EMF/WMF）" if re.search(r"\.(emf|wmf)$|x-(emf|wmf)", what + picture.content_type) else "图片"
+            kind = " Word 绘图（EMF/WMF）" if re.search(r"\.(emf|wmf)$|x-(emf|wmf)", what + picture.content_type) else "图片"
             result.notes.append(f"第 {picture.number} 张图 {what} 是{kind}，无法转换，未导入；请另存为 JPG/PNG 后手动加入 / not imported")
         elif not picture.caption:
             result.notes.append(f"第 {picture.number} 张图没有图注，请在 ![ ] 里补写说明 / picture {picture.number} has no caption")
