@@ -258,6 +258,7 @@ def test_photos_are_figures_with_captions_and_no_gps(imported):
     with Image.open(originals[0]) as image:
         assert image.getexif().get_ifd(GPS_IFD)
     assert not list(site.root.rglob("photo-01.jpg"))
+    assert not list(site.root.rglob("*.md")) and not list(site.root.rglob("*.docx"))
 
 
 def test_table_is_rendered_with_the_merged_cell_noted(imported):
@@ -283,10 +284,11 @@ def test_personal_data_is_reported_masked_at_import(imported):
 
 
 def test_report_says_where_title_and_date_came_from_and_names_the_drawing(imported):
-    _, report, _, _ = imported
+    _, report, article, _ = imported
     assert "开头居中/加粗的短段落" in report
     assert "文中的日期行" in report
     assert re.search(r"image\d+\.emf", report) and "无法转换" in report
+    assert re.search(r"<!-- 导入提示：此处原有一张图（image\d+\.emf）无法导入", article.read_text(encoding="utf-8"))
     assert "隐藏文字" in report and "修订" in report and "批注 1 条" in report
 
 
@@ -358,6 +360,45 @@ def test_title_style_and_lead_in_byline_and_file_time(tmp_path):
     assert "改造共铺设管道 1200 米。\n" in body and "（通讯员" not in body
     assert any("文件的修改时间" in line for line in result.found)
     assert "状态：published" in text
+
+
+def test_caption_style_and_a_picture_without_caption(tmp_path):
+    doc = Document()
+    centred(doc, "楼道微改造", bold=True)
+    doc.add_paragraph(INDENT + "3 栋楼道完成粉刷。")
+    doc.add_picture(io.BytesIO(photo_bytes("#27ae60")), width=Inches(3))
+    doc.add_paragraph("改造后的楼道", style="Caption")
+    doc.add_picture(io.BytesIO(photo_bytes("#8e44ad")), width=Inches(3))
+    doc.add_paragraph(INDENT + "居民们很满意。")
+    path = tmp_path / "楼道.docx"
+    doc.save(path)
+    result = import_document(path, tmp_path)
+    body = result.article.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    assert re.search(r"^!\[改造后的楼道\]\(\{static\}/photos/[^)]+/photo-01\.jpg\)$", body, re.M)
+    assert re.search(r"^!\[\]\(\{static\}/photos/[^)]+/photo-02\.jpg\)$", body, re.M)
+    assert "居民们很满意。" in body
+    assert any("第 2 张图没有图注" in note for note in result.notes)
+
+
+def test_old_formats_are_converted_when_libreoffice_is_installed(tmp_path, monkeypatch):
+    converted = tmp_path / "converted.docx"
+    doc = Document()
+    centred(doc, "老格式稿件", bold=True)
+    doc.add_paragraph("正文。")
+    doc.save(converted)
+    office = tmp_path / "soffice"
+    office.write_text(
+        '#!/bin/sh\n# soffice --headless --convert-to docx --outdir DIR FILE\n'
+        'name=$(basename "$6"); cp "$LINLI_TEST_DOCX" "$5/${name%.*}.docx"\n'
+    )
+    office.chmod(0o755)
+    monkeypatch.setattr("plugins.wordimport.source.libreoffice", lambda: str(office))
+    monkeypatch.setenv("LINLI_TEST_DOCX", str(converted))
+    old = tmp_path / "旧稿.doc"
+    old.write_bytes(OLE + b"\x00" * 600)
+    result = import_document(old, tmp_path)
+    assert result.title == "老格式稿件"
+    assert any("LibreOffice" in note for note in result.notes)
 
 
 def test_title_from_the_file_name_when_the_document_has_none(tmp_path):

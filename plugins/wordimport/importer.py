@@ -5,7 +5,6 @@ import datetime
 import io
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,11 +85,15 @@ def import_document(path, root=".", column="", force=False, settings=None):
     docx_bytes, result.notes = source.read_docx(path)
     try:
         html, pictures, messages = convert.to_html(docx_bytes, source.media_names(docx_bytes))
-    except (KeyError, ValueError, zipfile.BadZipFile, AttributeError, IndexError, TypeError) as error:
-        raise ContentError(path, None, f"文档内容无法读取，文件可能已损坏 / the document cannot be read ({error.__class__.__name__})") from None
-    draft = convert.Draft(pictures=pictures)
-    files = {picture.number: _picture_file(picture) for picture in pictures}
-    draft.markdown = convert.to_markdown(html, draft)
+        # Before the Markdown: a picture that cannot be published becomes a note there.
+        files = {picture.number: _picture_file(picture) for picture in pictures}
+        draft = convert.Draft(pictures=pictures)
+        draft.markdown = convert.to_markdown(html, draft)
+    except Exception as error:  # noqa: BLE001 - a damaged part inside a valid zip: a message, not a traceback
+        raise ContentError(
+            path, None, f"文档内容无法读取，文件可能已损坏，请在 WPS/Word 里打开后另存为 .docx 再试 / "
+            f"the document cannot be read ({error.__class__.__name__})",
+        ) from None
     result.notes += draft.notes
     if not draft.title:
         draft.title, draft.title_from = _fallback_title(docx_bytes, path)
@@ -110,11 +113,9 @@ def import_document(path, root=".", column="", force=False, settings=None):
             name = f"{PICTURE_PREFIX}-{len(written) + 1:02d}.{extension}"
             written[name] = data
             picture.path = f"{rel_folder}/{name}"
-    body = re.sub(
-        r"linli-picture:(\d+)",
-        lambda m: "{static}/" + next(p.path for p in pictures if p.number == int(m.group(1))),
-        body,
-    )
+    paths = {picture.number: picture.path for picture in pictures if picture.path}
+    # Only written pictures are linked: a bare {static}/ would make Pelican copy all of content/.
+    body = re.sub(r"linli-picture:(\d+)", lambda m: "{static}/" + paths[int(m.group(1))], body)
     people = draft.people
     text = render_article(
         draft.title, date, slug, column, body=body, status="published",
