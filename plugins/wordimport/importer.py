@@ -149,7 +149,7 @@ def import_document(path, root=".", column="", force=False, settings=None):
 
     result.found.append(f"标题 / title：{draft.title}（取自 {draft.title_from}）")
     result.found.append(f"日期 / date：{date:%Y-%m-%d %H:%M}（取自 {date_from}）" if isinstance(date, datetime.datetime)
-                        else f"日期 / date：{date:%Y-%m-%d}（取自 {date_from}）")
+                        else f"日期 / date：{date:%Y-%m-%d}（取自 {date_from}；没有时间，可在日期后补上 HH:MM）")
     for key, label in ROLE_LABELS.items():
         if people.get(key):
             value = people[key] if isinstance(people[key], str) else "、".join(people[key])
