@@ -57,6 +57,16 @@ def centred(document, text, size=None, bold=False):
     return paragraph
 
 
+def short_document(path, title, *paragraphs):
+    """A centred bold title and plain paragraphs, saved to ``path``."""
+    doc = Document()
+    centred(doc, title, bold=True)
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    doc.save(path)
+    return path
+
+
 def add_raw(paragraph, xml):
     paragraph._p.append(parse_xml(xml))
 
@@ -381,11 +391,7 @@ def test_caption_style_and_a_picture_without_caption(tmp_path):
 
 
 def test_old_formats_are_converted_when_libreoffice_is_installed(tmp_path, monkeypatch):
-    converted = tmp_path / "converted.docx"
-    doc = Document()
-    centred(doc, "老格式稿件", bold=True)
-    doc.add_paragraph("正文。")
-    doc.save(converted)
+    converted = short_document(tmp_path / "converted.docx", "老格式稿件", "正文。")
     office = tmp_path / "soffice"
     office.write_text(
         '#!/bin/sh\n# soffice --headless --convert-to docx --outdir DIR FILE\n'
@@ -477,11 +483,7 @@ def test_files_that_are_not_importable_get_a_clear_message(tmp_path, monkeypatch
 
 
 def test_command_exits_non_zero_naming_each_failed_file(tmp_path, capsys):
-    good = tmp_path / "稿件.docx"
-    doc = Document()
-    centred(doc, "社区新闻", bold=True)
-    doc.add_paragraph("正文。")
-    doc.save(good)
+    short_document(tmp_path / "稿件.docx", "社区新闻", "正文。")
     bad = tmp_path / "坏.docx"
     bad.write_bytes(b"PK\x03\x04 broken")
     status = main(["--root", str(tmp_path), "--settings", "none.py", str(tmp_path)])
@@ -492,12 +494,7 @@ def test_command_exits_non_zero_naming_each_failed_file(tmp_path, capsys):
 
 
 def test_reimport_never_overwrites_an_edited_article(tmp_path, capsys):
-    doc = Document()
-    centred(doc, "垃圾分类督导", bold=True)
-    doc.add_paragraph("2026年11月2日")
-    doc.add_paragraph(INDENT + "志愿者在投放点值守。")
-    path = tmp_path / "垃圾分类.docx"
-    doc.save(path)
+    path = short_document(tmp_path / "垃圾分类.docx", "垃圾分类督导", "2026年11月2日", INDENT + "志愿者在投放点值守。")
     args = ["--root", str(tmp_path), "--settings", "none.py", str(path)]
     assert main(args) == 0
     article = next((tmp_path / "content" / "articles").rglob("*.md"))
@@ -515,10 +512,7 @@ def test_a_folder_at_once_skipping_word_lock_files(tmp_path):
     folder = tmp_path / "来稿"
     folder.mkdir()
     for title in ("第一篇稿件", "第二篇稿件"):
-        doc = Document()
-        centred(doc, title, bold=True)
-        doc.add_paragraph("正文。")
-        doc.save(folder / f"{title}.docx")
+        short_document(folder / f"{title}.docx", title, "正文。")
     (folder / "~$第一篇稿件.docx").write_bytes(b"\x00" * 162)  # Word's lock file
     assert main(["--root", str(tmp_path), "--settings", "none.py", str(folder)]) == 0
     titles = sorted(p.read_text(encoding="utf-8").split("\n", 1)[0] for p in (tmp_path / "content").rglob("*.md"))
