@@ -463,10 +463,17 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     ("半截.docx", None, ["损坏"]),
     ("表格.docx", _zip({"xl/workbook.xml": "<workbook/>"}), ["Excel"]),
     ("照片.docx", b"\xff\xd8\xff\xe0 not a document", ["不是 Word 文档"]),
+    ("空白.docx", "blank", ["没有正文"]),
 ])
 def test_files_that_are_not_importable_get_a_clear_message(tmp_path, monkeypatch, name, data, words):
     monkeypatch.setattr("plugins.wordimport.source.libreoffice", lambda: None)
     path = tmp_path / name
+    if data == "blank":  # a document with nothing in it but empty paragraphs
+        doc = Document()
+        doc.add_paragraph(INDENT)
+        doc.add_paragraph("")
+        doc.save(path)
+        data = path.read_bytes()
     if data is None:  # a .docx cut off half-way through the download
         doc = Document()
         doc.add_paragraph("正文" * 200)

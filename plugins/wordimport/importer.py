@@ -95,6 +95,8 @@ def import_document(path, root=".", column="", force=False, settings=None):
             f"the document cannot be read ({error.__class__.__name__})",
         ) from None
     result.notes += draft.notes
+    if not draft.markdown.strip() and not any(picture.usable for picture in pictures):
+        raise ContentError(path, None, "文档里没有正文，也没有照片，没有导入 / the document is empty: nothing imported")
     if not draft.title:
         draft.title, draft.title_from = _fallback_title(docx_bytes, path)
     date, date_from = _date(draft, path)
