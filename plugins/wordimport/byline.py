@@ -9,7 +9,6 @@ A line is a byline only when *all* of it is roles and names; a sentence that
 starts with 记者 (“记者从社区了解到……”) is body text and stays.
 """
 
-import datetime
 import re
 import unicodedata
 
@@ -142,7 +141,3 @@ def merge(into, found):
             into.setdefault(key, [])
             into[key] += [name for name in value if name not in into[key]]
     return into
-
-
-def is_date(value):
-    return isinstance(value, (datetime.date, datetime.datetime))

@@ -42,7 +42,6 @@ u =>
 BODY_STYLES = {None, "Normal", "正文", "Body Text", "正文文本", "Plain Text", "纯文本", "Normal (Web)", "普通(网站)", "默认段落字体"}
 PICTURE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 CONVERTED_TYPES = {"image/bmp", "image/x-bmp", "image/tiff", "image/x-ms-bmp"}
-BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table")
 _SPACE = " \t\u3000\xa0\u2002\u2003\u200b\ufeff"
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 _END_OF_SENTENCE = tuple("。！？；：…”’」』）!?;:")
@@ -200,7 +199,7 @@ def split_line_breaks(soup):
                 groups.append([])
                 continue
             previous = "".join(n.get_text("") if isinstance(n, Tag) else str(n) for n in groups[-1]).rstrip(_SPACE)
-            indented = text[:1] in "\u3000" or text.startswith("  ")
+            indented = text.startswith(("\u3000", "  "))
             if groups[-1] and (indented or previous.endswith(_END_OF_SENTENCE)):
                 groups.append([])
             elif groups[-1] and previous[-1:].isascii() and text.lstrip(_SPACE)[:1].isascii():
