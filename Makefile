@@ -11,7 +11,7 @@ PORT ?= 8000
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
-.PHONY: help html serve devserver publish deploy clean test bench check new-article new-notice new-album
+.PHONY: help html serve devserver publish deploy clean test bench check new-article new-notice new-album import
 
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
@@ -24,6 +24,7 @@ help:
 	@echo "make new-article TITLE=标题 [COLUMN=栏目]  新建文章 / scaffold an article"
 	@echo "make new-notice TITLE=标题 [KIND=通知|公告|公示]  新建通知 / scaffold a notice"
 	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
+	@echo "make import FILE=稿件.docx [COLUMN=栏目] [FORCE=1]  导入 Word/WPS 稿件（可给文件夹）/ import .docx"
 	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [N=12]"
 	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
 
@@ -63,6 +64,10 @@ new-notice: $(VENV)/.installed
 
 new-album: $(VENV)/.installed
 	@$(PY) -m plugins.gallery.scaffold "$(SLUG)" "$(TITLE)"
+
+# FILE: a .docx, a folder of them, or several names/patterns in one string.
+import: $(VENV)/.installed
+	@$(PY) -m plugins.wordimport $(if $(COLUMN),--column "$(COLUMN)") $(if $(FORCE),--force) -- "$(FILE)"
 
 # Site builds vs vanilla Pelican, photo pipeline vs Debian's vipsthumbnail
 # (apt-get install libvips-tools), each measured in the same run.

@@ -36,6 +36,7 @@ def missing_signoffs(content):
 def attach_bylines(content):
     content.reporters = _names(getattr(content, "reporters", None))
     content.correspondents = _names(getattr(content, "correspondents", None))
+    content.photographers = _names(getattr(content, "photographers", None))
     content.signoffs = signoffs(content)
 
 

@@ -15,6 +15,7 @@ ALIASES = {
     "来源": "source",
     "记者": "reporters",
     "通讯员": "correspondents",
+    "摄影": "photographers",
     "责任编辑": "editor",
     "编辑": "editor",
     "审核": "reviewer",
@@ -38,10 +39,10 @@ ALIASES = {
 }
 
 # Keys whose value is a list, and how a list is written by editors.
-LIST_FIELDS = {"tags", "reporters", "correspondents", "attachments"}
+LIST_FIELDS = {"tags", "reporters", "correspondents", "photographers", "attachments"}
 # Names never contain spaces in Chinese, so a space separates names too; tags
 # and file names may contain spaces.
-NAME_LIST_FIELDS = {"reporters", "correspondents"}
+NAME_LIST_FIELDS = {"reporters", "correspondents", "photographers"}
 DATE_FIELDS = {"date", "modified", "effective", "expires"}
 BOOLEAN_FIELDS = {"pinned"}
 URL_FIELDS = {"original_url"}
