@@ -81,7 +81,7 @@ deploy: publish
 	rsync -a --delete $(OUTPUT)/ $(DEPLOY_TARGET)
 
 clean:
-	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous .cache
+	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous $(OUTPUT).*.deleting .cache
 
 check: $(VENV)/.installed
 	$(PY) -m plugins.safety publishconf.py $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"')

@@ -323,6 +323,23 @@ def test_template_theme_and_setting_changes(site):
     site.check()
 
 
+def test_search_index_is_rebuilt_only_when_indexed_text_changes(site):
+    site.settings["SEARCH_INDEX"] = True
+    site.check()
+    index = site.base / "output" / "pagefind" / "pagefind-entry.json"
+    stamp = index.stat().st_mtime_ns
+    site.check()  # nothing changed: the previous index, carried over
+    assert index.stat().st_mtime_ns == stamp
+    site.replace("articles/a5.md", "第二段。", "第二段，居民可以搜索到这句新话。")
+    site.check()
+
+
+def test_a_page_changed_in_the_output_folder_is_rendered_again(site):
+    page = site.base / "output" / "2025" / "06" / "story-5" / "index.html"
+    page.write_text("<p>改坏了</p>", encoding="utf-8")
+    assert rendered_count(site.check()) == 1
+
+
 def test_a_failed_build_keeps_the_previous_output_and_record(site):
     site.header("articles/a4.md", "date", "不是日期")
     assert site.check().returncode != 0

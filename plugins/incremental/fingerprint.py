@@ -86,7 +86,17 @@ class Fingerprints:
         return _digest("\x1f".join(parts))
 
     def _value(self, value, parts, mode, active):
-        if value is None or isinstance(value, (bool, int, float)):
+        kind = type(value)
+        if kind is str:  # the common cases first: this runs for every attribute
+            parts.append("s" + value)
+        elif kind is list:
+            parts.append("[")
+            for item in value:
+                self._value(item, parts, mode, active)
+            parts.append("]")
+        elif value is None or kind is int or kind is bool:
+            parts.append(repr(value))
+        elif isinstance(value, (bool, int, float)):
             parts.append(repr(value))
         elif isinstance(value, str):  # Markup too
             parts.append("s" + value)

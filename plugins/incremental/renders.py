@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -103,7 +104,8 @@ class Renders:
         self.previous = previous  # output name -> [key, size, mtime_ns, indexed]
         self.output = os.path.abspath(settings["OUTPUT_PATH"])
         self.current = {}  # output name -> [key, indexed]
-        self.changed = set()  # pages whose bytes differ from the previous output
+        self.carried = set()  # pages to link from the previous output, not write
+        self.index_changed = False  # a page Pagefind reads was added or changed
         self.rendered = 0
         self.reused = 0
         self._variables = {}
@@ -158,32 +160,42 @@ class Renders:
         name = context["output_file"]
         key = self.page_key(template, context)
         old = self.previous.get(name)
-        previous_text = self._previous_text(name, old)
-        if old is not None and old[0] == key and previous_text is not None:
+        if old is not None and old[0] == key and self._unchanged_since_recorded(name, old):
+            # The writer links the previous file instead of writing this text.
             self.reused += 1
             self.current[name] = [key, old[3]]
-            return previous_text
+            self.carried.add(name)
+            return ""
         self.rendered += 1
         text = template.render(context)
         indexed = "data-pagefind-body" in text
         self.current[name] = [key, indexed]
-        if previous_text != text:
-            self.changed.add(name)
-            if indexed or (old is not None and old[3]):
-                self.index_changed = True
+        if (indexed or (old is not None and old[3])) and (old is None or self._previous_text(name) != text):
+            self.index_changed = True
         return text
 
-    index_changed = False
-
-    def _previous_text(self, name, old):
-        if old is None:
-            return None
-        path = os.path.join(self.output, name)
+    def carry_over(self, name, path):
+        """Put the previous build's file at ``path`` (a hard link: the old
+        output is renamed away, never written to) if ``name`` is carried."""
+        if name not in self.carried:
+            return False
+        previous = os.path.join(self.output, name)
         try:
-            stat = os.stat(path)
-            if [stat.st_size, stat.st_mtime_ns] != old[1:3]:
-                return None
-            with open(path, encoding="utf-8", newline="") as handle:
+            os.link(previous, path)
+        except OSError:
+            shutil.copy2(previous, path)
+        return True
+
+    def _unchanged_since_recorded(self, name, old):
+        try:
+            stat = os.stat(os.path.join(self.output, name))
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == old[1:3]
+
+    def _previous_text(self, name):
+        try:
+            with open(os.path.join(self.output, name), encoding="utf-8", newline="") as handle:
                 return handle.read()
         except (OSError, UnicodeDecodeError):
             return None

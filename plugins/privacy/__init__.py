@@ -14,7 +14,7 @@ from pelican.urlwrappers import URLWrapper
 
 from ..common import ContentError, location, logger, report_error, report_warning, setting
 from ..metadata.encoding import read_source
-from .pii import find_pii, is_allowed, mask_text, normalise_allow
+from .pii import find_pii, is_allowed, mask_text, may_hold_pii, normalise_allow
 
 DEFAULTS = {
     # Publishing a resident's number is the incident this plugin exists to
@@ -85,6 +85,8 @@ def _source_hits(content, allowed):
     except (OSError, TypeError, ContentError):
         return None, []
     lines = text.split("\n")
+    if not may_hold_pii(text):
+        return lines, []
     hits = [
         (number, hit)
         for number, line in enumerate(lines, 1)

@@ -9,11 +9,14 @@ receivers in order, so each stage is its own signal. ``site_swapped`` follows
 the swap (the incremental build's record describes the published files).
 """
 
+import glob
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import uuid
 
 from blinker import signal
 
@@ -26,6 +29,7 @@ site_swapped = signal("linli_site_swapped")
 
 STAGING_SUFFIX = ".building"
 RETIRED_SUFFIX = ".previous"
+TRASH_SUFFIX = ".deleting"
 
 
 class BuildFailed(SystemExit):
@@ -64,6 +68,31 @@ def _remove(path):
         os.remove(path)
 
 
+def _remove_in_background(path):
+    """Delete the site that was just replaced without waiting for it: nothing
+    serves it any more, and removing thousands of folders takes longer than
+    writing them. It is renamed first, so the next build never meets it."""
+    trash = f"{path}.{uuid.uuid4().hex[:12]}{TRASH_SUFFIX}"
+    os.rename(path, trash)
+    _delete_detached(trash)
+
+
+def _delete_detached(path):
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", path],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _remove_leftovers(target):
+    """Folders of earlier builds that were killed before they were removed
+    (a folder still being deleted is only deleted again, harmlessly)."""
+    _remove(target + RETIRED_SUFFIX)
+    for trash in glob.glob(glob.escape(target) + ".*" + TRASH_SUFFIX):
+        _delete_detached(trash)
+
+
 def start_build(pelican):
     """Point Pelican's writers at a fresh staging folder (runs on every build,
     including each rebuild of `make devserver`)."""
@@ -90,7 +119,7 @@ def start_build(pelican):
     target = _target(pelican)
     staging = target + STAGING_SUFFIX
     _remove(staging)  # left over from a build that was killed
-    _remove(target + RETIRED_SUFFIX)
+    _remove_leftovers(target)
     os.makedirs(staging)
     pelican.output_path = staging
     pelican.linli_staging = staging
@@ -135,7 +164,8 @@ def finish_build(pelican):
     if os.path.lexists(target):
         os.rename(target, retired)
     os.rename(staging, target)
-    _remove(retired)
+    if os.path.lexists(retired):
+        _remove_in_background(retired)
     pelican.output_path = target
     site_swapped.send(pelican, target=target)
     print(f"已发布到 {os.path.relpath(target)}/ / site written to {target}", file=sys.stderr)

@@ -60,6 +60,9 @@ class GuardedWriter(Writer):
             )
             return open(os.devnull, "w", encoding=encoding)
         self._owners[filename] = self._source
+        renders = incremental.current()
+        if renders is not None and renders.carry_over(relative, filename):
+            return open(os.devnull, "w", encoding=encoding)
         return super()._open_w(filename, encoding, override)
 
 
