@@ -118,6 +118,15 @@ def join_url(siteurl, path):
     return siteurl.rstrip("/") + "/" + path
 
 
+def _publish_file(cached, target):
+    """A hard link to the cache entry (written once, atomically, never
+    changed), so a rebuild copies no photo bytes; a copy across devices."""
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
+
+
 class Photo:
     """One source image and, once processed, its published variants."""
 
@@ -405,4 +414,4 @@ class Registry:
                 owners[name] = photo
                 target = os.path.join(self.output_path, name)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(os.path.join(folder, cache_file), target)
+                _publish_file(os.path.join(folder, cache_file), target)
