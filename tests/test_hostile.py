@@ -17,6 +17,7 @@ EXPECTED_ERRORS = {
     "articles/bad-date.md": ["2", "不存在的日期"],
     "articles/no-title.md": ["1", "缺少标题"],
     "articles/escape.md": ["9", "content/ 以外"],
+    "articles/folder-link.md": ["9", "整个文件夹"],
     "articles/missing-image.md": ["9", "不存在"],
     "articles/pii-id.md": ["11", "110105********002X"],
     "articles/pii-mobile.md": ["9", "138****5678"],

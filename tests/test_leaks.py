@@ -68,3 +68,25 @@ def test_hidden_pages_ask_search_engines_not_to_index(make_site):
     for path in ("2026/01/hidden/", "hidden-page/"):
         assert build.html(path).find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert build.html("2026/01/public/").find("meta", attrs={"name": "robots"}) is None
+
+
+@pytest.mark.parametrize("link", ["{static}/", "{static}/articles/", "{attach}.", "{static}/articles/draft.md"])
+def test_link_to_a_folder_or_source_publishes_no_draft_byte(make_site, tmp_path, link):
+    """Pelican copies a linked folder whole (and a linked file as it is): the
+    draft's source would sit in output/ beside the article that links it."""
+    marker = "LEAKMARKFOLDER"
+    previous = make_site(BASE)
+    assert previous.returncode == 0, previous.log
+    files = dict(BASE)
+    files["articles/public.md"] = article_source(title="公开文章", slug="public", body=f"资料见[这里]({link})。")
+    files["articles/draft.md"] = marked(marker, slug="draft", status="draft")
+    files["pages/draft.md"] = f"title: {marker} 页面\nslug: draft-page\nstatus: draft\n\n{marker}\n"
+    build = make_site(files)
+    assert build.returncode != 0
+    written = [hit for hit in files_containing(tmp_path, marker) if not hit.startswith(("content/", "cache/"))]
+    assert written == []
+
+    files["articles/public.md"] = BASE["articles/public.md"]
+    files["articles/draft.md"] = marked(marker, slug="draft")
+    flipped = make_site(files, output=tmp_path / "flipped")
+    assert len(files_containing(flipped.root, marker)) >= 3

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from tests.conftest import article_source
+from tests.conftest import article_source, files_containing
 
 
 def snapshot(root):
@@ -124,3 +124,127 @@ def test_check_writes_nothing_beside_output(tmp_path):
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "content"]
+
+
+# --- {static}/{attach}/{filename} links: one file, never a folder or a source --
+
+DRAFT_MARKER = "LEAKMARKFOLDERDRAFT"
+TWO_ARTICLES = {
+    "articles/public.md": article_source(title="公开文章", slug="public"),
+    "articles/draft.md": article_source(
+        title=f"{DRAFT_MARKER} 草稿", slug="draft", status="draft", body=f"{DRAFT_MARKER} 正文。"
+    ),
+}
+
+
+def site_linking(body, where="articles/public.md"):
+    files = dict(TWO_ARTICLES)
+    if where.startswith("pages/"):
+        files[where] = f"title: 社区简介\nslug: about\n\n{body}\n"
+    else:
+        files[where] = article_source(title="公开文章", slug="public", body=body)
+    return files
+
+
+def line_in(source, needle):
+    return next(n for n, line in enumerate(source.splitlines(), 1) if needle in line)
+
+
+def assert_refused(build, tmp_path, where, needle, words):
+    """The build fails naming the file and line, and writes nothing."""
+    source = (tmp_path / "content" / where).read_text(encoding="utf-8")
+    assert build.returncode != 0, build.log
+    assert f"{where}:{line_in(source, needle)}: " in build.log, build.log
+    assert words in build.log
+    assert "Traceback" not in build.log
+    assert not build.root.exists() and not (tmp_path / "output.building").exists()
+
+
+@pytest.mark.parametrize("link, needle", [
+    ("[全部]({static}/)", "{static}/"),
+    ("[文章夹]({static}/articles/)", "{static}/articles/"),
+    ("[此处]({attach}.)", "{attach}."),
+    ("[上级]({static}..)", "{static}.."),
+    ('<a href = "{static}/">全部</a>', "{static}/"),  # Pelican accepts spaces around =
+    ('<a href="&#123;static&#125;/">全部</a>', "&#123;static"),  # an entity the sanitiser decodes
+])
+@pytest.mark.parametrize("where", ["articles/public.md", "pages/about.md"])
+def test_static_link_to_a_folder_is_an_error_and_nothing_is_copied(make_site, tmp_path, link, needle, where):
+    build = make_site(site_linking(f"资料见{link}。", where))
+    assert_refused(build, tmp_path, where, needle, "链接指向")
+    assert "文件夹" in build.log
+
+
+@pytest.mark.parametrize("target", [
+    "{static}/articles/draft.md", "{static}draft.md", "{attach}draft.md",
+    "{static}/pages/about.md", "{static}/notices/n.md", "{static}/photos/trip/album.md",
+])
+def test_static_link_to_an_editors_source_file_is_an_error(make_site, tmp_path, target):
+    files = site_linking(f"[原稿]({target})")
+    files["pages/about.md"] = "title: 社区简介\nslug: about\n\n简介。\n"
+    files["notices/n.md"] = "标题：停水通知\n日期：2026-01-04 09:00\n类型：通知\n\n正文。\n"
+    files["photos/trip/album.md"] = "title: 秋游\ndate: 2026-01-03\n\n相册。\n"
+    build = make_site(files)
+    assert_refused(build, tmp_path, "articles/public.md", target, "链接指向稿件源文件")
+    assert "{filename}" in build.log  # tells the editor what to write instead
+
+
+def test_filename_link_to_a_folder_is_an_error(make_site, tmp_path):
+    build = make_site(site_linking("[全部文章]({filename}/articles/)"))
+    assert_refused(build, tmp_path, "articles/public.md", "{filename}/articles/", "链接指向文件夹")
+
+
+def test_links_to_single_files_still_work(make_site):
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201e5273ede0000000049454e44ae426082"
+    )
+    files = site_linking("![地图]({static}/images/map.png)\n\n[简介]({filename}/pages/about.md)")
+    files["images/map.png"] = png
+    files["pages/about.md"] = "title: 社区简介\nslug: about\n\n简介。\n"
+    build = make_site(files)
+    assert build.returncode == 0, build.log
+    page = build.html("2026/01/public/")
+    assert page.find("a", string="简介")["href"].endswith("about/")
+    assert any(p.name == "map.png" for p in build.files())
+    assert not [p for p in build.files() if p.suffix == ".md"]
+
+
+def test_markdown_in_a_static_folder_is_not_published(make_site):
+    files = dict(TWO_ARTICLES)
+    files["extra/说明.md"] = f"{DRAFT_MARKER} 给同事的说明\n"
+    build = make_site(files)
+    assert build.returncode == 0, build.log
+    assert "说明.md" in build.log and "不发布" in build.log
+    assert files_containing(build.root, DRAFT_MARKER) == []
+
+
+def test_static_folder_or_source_that_reaches_the_copy_is_dropped_with_an_error(tmp_path, caplog):
+    """The last line of defence, for a link the body guard never saw (a
+    plugin adding static links): folders and sources are not copied."""
+    from types import SimpleNamespace
+
+    from plugins.safety.paths import drop_static_files_outside
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "draft.md").write_text("x", encoding="utf-8")
+    (content / "images").mkdir()
+    (content / "images" / "a.png").write_bytes(b"png")
+
+    def static(relative):
+        return SimpleNamespace(source_path=str(content / relative), relative_source_path=relative)
+
+    kept = static("images/a.png")
+    generator = SimpleNamespace(
+        settings={"PATH": str(content)},
+        context={"generated_content": {"articles/draft.md": None}, "static_links": {"", "articles", "articles/draft.md"}},
+        staticfiles=[static(""), static("articles"), static("articles/draft.md"), kept],
+        _update_context=lambda names: None,
+    )
+    with caplog.at_level("ERROR", logger="linli"):
+        drop_static_files_outside(generator)
+    assert generator.staticfiles == [kept]
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 3
+    assert sum("文件夹" in e for e in errors) == 2 and sum("源文件" in e for e in errors) == 1

@@ -20,8 +20,8 @@ _generators = []  # of the build in progress, for the checks before writing
 def on_content_init(content):
     if isinstance(content, Static):
         return
-    guard_references(content)
     sanitize_content(content)
+    guard_references(content)  # on the HTML Pelican will read its links from
 
 
 def on_all_generators_finalized(generators):
