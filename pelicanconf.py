@@ -180,6 +180,7 @@ PLUGINS = [
     "plugins.share",
     "plugins.search",
     "plugins.gallery",
+    "plugins.assets",
     "plugins.safety",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "archives/"]}

@@ -13,5 +13,9 @@ CANONICAL_SITEURL = SITEURL
 RELATIVE_URLS = False
 REVIEW_REQUIRED = True
 PII_POLICY = "fail"
-# Gzip copies beside each text file, for hosts with `gzip_static on`.
+# Gzip and Brotli copies beside each text file, for hosts with `gzip_static on`
+# and `brotli_static on` (deploy/nginx.conf).
 PRECOMPRESS = True
+# Content hashes in theme and photo file names, so hosts may cache them for a
+# year (plugins/assets/).
+ASSET_FINGERPRINT = True
