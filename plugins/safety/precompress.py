@@ -1,7 +1,7 @@
 """Pre-compressed copies (``page.html.gz`` and ``page.html.br``) for static
 hosts that serve them (nginx ``gzip_static on`` and ``brotli_static on``).
-Our own few lines rather than the official pelican-precompress: that one compresses OUTPUT_PATH on ``finalized``, i.e.
-after our swap or racing it, and needs Python 3.14's ``compression`` module.
+Our own few lines rather than the official pelican-precompress: that one
+compresses OUTPUT_PATH on ``finalized``, i.e. after our swap or racing it, and needs Python 3.14's ``compression`` module.
 Gzip with mtime 0 and Brotli (a pure function of its input) keep the output
 byte-identical between builds. A copy is written only when it is smaller."""
 
