@@ -55,7 +55,7 @@ def check_target(target, output):
         if os.path.normpath(path) in ("/var", "/var/www", "/srv", "/home", "/etc", "/usr", "/root", "/tmp"):
             return f"{target}: 这是系统目录，请写出网站自己的目录 / a system folder: name the site's own folder"
         return None
-    real = os.path.realpath(target)
+    real = os.path.realpath(os.path.expanduser(target))
     if real == os.sep:
         return f"{target}: 不能部署到根目录 / refusing to deploy to the root folder /"
     if real == os.path.realpath(os.path.expanduser("~")):
@@ -81,8 +81,8 @@ def commands(output, target, dry_run=False):
     ]
 
 
-def deploy(target, output="output", dry_run=False):
-    problem = check_built_site(output) or check_target(target, output)
+def check_tools_and_target(target, output):
+    problem = check_target(target, output)
     if problem:
         raise Refused(problem)
     if shutil.which("rsync") is None:
@@ -91,7 +91,15 @@ def deploy(target, output="output", dry_run=False):
             "(Debian/Ubuntu/统信/麒麟), `sudo dnf install rsync` (CentOS/openEuler); "
             "the server needs it too. Or deploy to object storage: make deploy-s3"
         )
+
+
+def deploy(target, output="output", dry_run=False):
+    problem = check_built_site(output)
+    if problem:
+        raise Refused(problem)
+    check_tools_and_target(target, output)
     if not _REMOTE.match(target):
+        target = os.path.expanduser(target)
         os.makedirs(target, exist_ok=True)
     for command in commands(output, target, dry_run):
         result = subprocess.run(command)
@@ -104,8 +112,12 @@ def main(argv=None):
     parser.add_argument("target", nargs="?", default="", help="user@host:/var/www/site/ or a local folder")
     parser.add_argument("--output", default="output")
     parser.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
+    parser.add_argument("--check-target", action="store_true", help="only check the target and rsync (before a build)")
     args = parser.parse_args(argv)
     try:
+        if args.check_target:
+            check_tools_and_target(args.target, args.output)
+            return 0
         deploy(args.target, args.output, args.dry_run)
     except Refused as refused:
         print(f"部署未进行 / not deployed: {refused}", file=sys.stderr)
