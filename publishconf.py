@@ -19,3 +19,11 @@ PRECOMPRESS = True
 # Content hashes in theme and photo file names, so hosts may cache them for a
 # year (plugins/assets/).
 ASSET_FINGERPRINT = True
+# Object storage for `make deploy-s3` (README, operator's guide); the command
+# line and the environment override these. Credentials never go here: they
+# come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or ~/.aws/credentials.
+# S3_BUCKET = "qinghe-site"
+# S3_ENDPOINT = "https://oss-cn-hangzhou.aliyuncs.com"
+# S3_REGION = "oss-cn-hangzhou"
+# S3_PREFIX = ""
+# S3_ADDRESSING_STYLE = "virtual"
