@@ -83,11 +83,13 @@ deploy: $(VENV)/.installed
 	$(MAKE) --no-print-directory publish
 	$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) $(if $(DRY_RUN),--dry-run)
 
-deploy-s3: publish
+deploy-s3: $(VENV)/.installed
+	@$(PY) -m deploy.s3 --check-config
+	$(MAKE) --no-print-directory publish
 	$(PY) -m deploy.s3 --output $(OUTPUT) $(if $(DRY_RUN),--dry-run)
 
 publish-if-changed: $(VENV)/.installed
-	@$(if $(filter rsync,$(DEPLOY_METHOD)),$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) --check-target)
+	@$(if $(filter rsync,$(DEPLOY_METHOD)),$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) --check-target,$(PY) -m deploy.s3 --check-config)
 	$(MAKE) --no-print-directory publish
 	$(PY) -m deploy.changed $(DEPLOY_METHOD) --output $(OUTPUT) $(if $(filter rsync,$(DEPLOY_METHOD)),"$(DEPLOY_TARGET)")
 

@@ -192,9 +192,12 @@ def main(argv=None):
     parser.add_argument("--prefix", help="key prefix for a site under a sub-path, e.g. community")
     parser.add_argument("--addressing-style", choices=["auto", "virtual", "path"])
     parser.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
+    parser.add_argument("--check-config", action="store_true", help="only check the settings (before a build)")
     args = parser.parse_args(argv)
     try:
         config = read_config(args, args.settings)
+        if args.check_config:
+            return 0
         uploaded, deleted, unchanged = deploy(config, args.output, args.dry_run)
     except Refused as refused:
         print(f"部署未进行 / not deployed: {refused}", file=sys.stderr)

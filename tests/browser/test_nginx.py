@@ -204,6 +204,7 @@ def test_every_link_image_script_stylesheet_feed_and_search_file_answers_200(cra
     broken = {path: code for path, code in status.items() if code != 200}
     assert broken == {}
     assert len(pages) >= 60  # the demo's pages, not just the home page
+    print(f"crawled {len(status)} URLs through nginx, {len(pages)} of them HTML pages: all 200")
     kinds = " ".join(status)
     for needed in (".css", ".js", ".webp", ".jpg", "feeds/", ".ics", "pagefind-entry.json", ".pf_fragment"):
         assert needed in kinds, needed
