@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from deploy import rules
 from tests.browser.conftest import CSP
+from tests.browser.test_csp import WATCH
 from tests.conftest import ROOT, require_tool, run_pelican
 from tests.site.helpers import links_on
 
@@ -311,12 +312,6 @@ def test_calendar_manifest_and_search_index_types(site):
     headers = site.request(SUBPATH + chunk, "HEAD")[1]
     assert headers["content-type"] == "application/octet-stream"
     assert "content-encoding" not in headers  # Pagefind decompresses its chunks itself
-
-
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
 
 
 @pytest.mark.parametrize("path", ["", "2025/06/qinghe-jiayuan-elevators/", "notices/", "albums/", "search/?q=电梯", "guide/", "no-such-page/"])
