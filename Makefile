@@ -11,7 +11,7 @@ PORT ?= 8000
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
-.PHONY: help html serve devserver publish deploy clean test bench check new-article new-notice new-album import
+.PHONY: help html serve devserver publish deploy deploy-s3 publish-if-changed clean test bench check new-article new-notice new-album import
 
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
@@ -20,7 +20,9 @@ help:
 	@echo "make publish       正式发布构建（publishconf.py）/ production build"
 	@echo "make test          运行测试 / run the test suite"
 	@echo "make check         发布前检查全部稿件（不生成网站）/ check all content, write nothing"
-	@echo "make deploy DEPLOY_TARGET=host:/var/www/site  正式构建并同步 / publish and rsync"
+	@echo "make deploy DEPLOY_TARGET=host:/var/www/site  正式构建并同步到服务器 / publish and rsync [DRY_RUN=1]"
+	@echo "make deploy-s3 S3_BUCKET=… S3_ENDPOINT=…  正式构建并上传到对象存储 / publish to OSS/COS/MinIO/S3 [DRY_RUN=1]"
+	@echo "make publish-if-changed DEPLOY_TARGET=…  每日重建：有变化才部署 / daily rebuild, deploy only on change [DEPLOY_METHOD=s3]"
 	@echo "make new-article TITLE=标题 [COLUMN=栏目]  新建文章 / scaffold an article"
 	@echo "make new-notice TITLE=标题 [KIND=通知|公告|公示]  新建通知 / scaffold a notice"
 	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
@@ -75,10 +77,26 @@ bench: $(VENV)/.installed
 	$(PY) bench/site.py
 	$(PY) bench/photos.py $(if $(N),-n $(N))
 
+# Deploy (deploy/, README "Operator's guide"): rsync to a server, or S3-compatible
+# object storage; DRY_RUN=1 lists what would change and changes nothing.
 DEPLOY_TARGET ?=
-deploy: publish
-	@test -n "$(DEPLOY_TARGET)" || { echo "请设置 DEPLOY_TARGET，如 make deploy DEPLOY_TARGET=user@host:/var/www/site/"; exit 2; }
-	rsync -a --delete $(OUTPUT)/ $(DEPLOY_TARGET)
+DEPLOY_METHOD ?= rsync
+DRY_RUN ?=
+export S3_BUCKET S3_ENDPOINT S3_REGION S3_PREFIX S3_ADDRESSING_STYLE
+deploy: $(VENV)/.installed
+	@$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) --check-target
+	$(MAKE) --no-print-directory publish
+	$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) $(if $(DRY_RUN),--dry-run)
+
+deploy-s3: $(VENV)/.installed
+	@$(PY) -m deploy.s3 --check-config
+	$(MAKE) --no-print-directory publish
+	$(PY) -m deploy.s3 --output $(OUTPUT) $(if $(DRY_RUN),--dry-run)
+
+publish-if-changed: $(VENV)/.installed
+	@$(if $(filter rsync,$(DEPLOY_METHOD)),$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) --check-target,$(PY) -m deploy.s3 --check-config)
+	$(MAKE) --no-print-directory publish
+	$(PY) -m deploy.changed $(DEPLOY_METHOD) --output $(OUTPUT) $(if $(filter rsync,$(DEPLOY_METHOD)),"$(DEPLOY_TARGET)")
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous $(OUTPUT).*.deleting .cache

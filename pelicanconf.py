@@ -185,6 +185,7 @@ PLUGINS = [
     "plugins.share",
     "plugins.search",
     "plugins.gallery",
+    "plugins.assets",
     "plugins.incremental",
     "plugins.safety",
 ]

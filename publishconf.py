@@ -13,5 +13,17 @@ CANONICAL_SITEURL = SITEURL
 RELATIVE_URLS = False
 REVIEW_REQUIRED = True
 PII_POLICY = "fail"
-# Gzip copies beside each text file, for hosts with `gzip_static on`.
+# Gzip and Brotli copies beside each text file, for hosts with `gzip_static on`
+# and `brotli_static on` (deploy/nginx.conf).
 PRECOMPRESS = True
+# Content hashes in theme and photo file names, so hosts may cache them for a
+# year (plugins/assets/).
+ASSET_FINGERPRINT = True
+# Object storage for `make deploy-s3` (README, operator's guide); the command
+# line and the environment override these. Credentials never go here: they
+# come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or ~/.aws/credentials.
+# S3_BUCKET = "qinghe-site"
+# S3_ENDPOINT = "https://oss-cn-hangzhou.aliyuncs.com"
+# S3_REGION = "oss-cn-hangzhou"
+# S3_PREFIX = ""
+# S3_ADDRESSING_STYLE = "virtual"

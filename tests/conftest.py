@@ -102,10 +102,13 @@ def copy_demo_content(target):
 
 
 def files_containing(root, needle):
-    """Every output file whose bytes contain ``needle`` — gzip-compressed files
-    (precompressed pages, the search index) are searched decompressed too."""
+    """Every output file whose bytes contain ``needle`` — gzip- and
+    Brotli-compressed files (precompressed pages, the search index) are
+    searched decompressed too."""
     import gzip
     import zlib
+
+    import brotli
 
     wanted = needle.encode("utf-8")
     hits = []
@@ -118,6 +121,8 @@ def files_containing(root, needle):
                 data += gzip.decompress(data)
             except (OSError, EOFError, zlib.error):
                 pass
+        elif path.suffix == ".br":
+            data += brotli.decompress(data)
         if wanted in data:
             hits.append(str(path.relative_to(root)))
     return hits

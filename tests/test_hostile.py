@@ -89,7 +89,7 @@ def test_without_the_error_files_nothing_forbidden_is_published(check_output, tm
     for marker in ("HOSTILEMARK-UNREVIEWED", "HOSTILEMARK-DRAFT", "HOSTILEMARK-FUTURE"):
         assert files_containing(build.root, marker) == []
     # Its own page, and that page's precompressed copy: nothing else.
-    assert files_containing(build.root, "HOSTILEMARK-HIDDEN") == ["2026/01/hidden/index.html", "2026/01/hidden/index.html.gz"]
+    assert files_containing(build.root, "HOSTILEMARK-HIDDEN") == ["2026/01/hidden/index.html", "2026/01/hidden/index.html.br", "2026/01/hidden/index.html.gz"]
     pasted = build.text("2026/01/pasted/index.html")
     assert "evil.example" not in pasted and "onclick" not in pasted and "javascript:" not in pasted
     assert "style=" not in pasted

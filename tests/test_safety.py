@@ -69,12 +69,15 @@ def test_page_clashing_with_an_article_is_an_error(make_site):
 def test_publish_build_precompresses_reproducibly(make_site, tmp_path):
     import gzip
 
+    import brotli
+
     files = {"articles/a.md": article_source(slug="a", body="正文。" * 200)}
     first = make_site(files, settings_file="publishconf.py")
     assert first.returncode == 0, first.log
     page = first.path("2026/01/a/index.html")
     packed = first.path("2026/01/a/index.html.gz")
     assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
+    assert brotli.decompress(first.path("2026/01/a/index.html.br").read_bytes()) == page.read_bytes()
     again = make_site(files, settings_file="publishconf.py", output=tmp_path / "again")
     assert snapshot(again.root) == snapshot(first.root)
 

@@ -3,7 +3,8 @@ succeeded, so a failed build never leaves a half-written or stale-mixed site.
 
 Every ERROR logged during a build (by Pelican or by any plugin) fails it.
 Post-build steps that must see the finished tree before the swap connect to
-``site_written`` (adds files, e.g. the search index) and then
+``site_rendered`` (renames files and rewrites references, e.g. asset
+fingerprints), ``site_written`` (adds files, e.g. the search index) and then
 ``site_complete`` (rewrites files, e.g. precompression): blinker does not keep
 receivers in order, so each stage is its own signal. ``site_swapped`` follows
 the swap (the incremental build's record describes the published files).
@@ -22,6 +23,7 @@ from blinker import signal
 
 from ..common import logger
 
+site_rendered = signal("linli_site_rendered")
 site_written = signal("linli_site_written")
 site_complete = signal("linli_site_complete")
 # Sent after the swap, with the folder the site now lives in.
@@ -154,6 +156,7 @@ def finish_build(pelican):
     check_errors(pelican)
     if not os.path.isdir(staging):
         return
+    site_rendered.send(pelican, output_path=staging)
     site_written.send(pelican, output_path=staging)
     site_complete.send(pelican, output_path=staging)
     check_errors(pelican)

@@ -1,11 +1,14 @@
-"""Pre-compressed copies (``page.html.gz``) for static hosts that serve them
-(nginx ``gzip_static on``). Our own few lines rather than the official
-pelican-precompress: that one compresses OUTPUT_PATH on ``finalized``, i.e.
-after our swap or racing it, and needs Python 3.14's ``compression`` module.
-Gzip with mtime 0 keeps the output byte-identical between builds."""
+"""Pre-compressed copies (``page.html.gz`` and ``page.html.br``) for static
+hosts that serve them (nginx ``gzip_static on`` and ``brotli_static on``).
+Our own few lines rather than the official pelican-precompress: that one
+compresses OUTPUT_PATH on ``finalized``, i.e. after our swap or racing it, and needs Python 3.14's ``compression`` module.
+Gzip with mtime 0 and Brotli (a pure function of its input) keep the output
+byte-identical between builds. A copy is written only when it is smaller."""
 
 import gzip
 import os
+
+import brotli
 
 from ..common import setting
 
@@ -31,7 +34,10 @@ def precompress(pelican, output_path, **_):
                 data = handle.read()
             if len(data) < minimum:
                 continue
-            compressed = gzip.compress(data, compresslevel=9, mtime=0)
-            if len(compressed) < len(data):
-                with open(path + ".gz", "wb") as handle:
-                    handle.write(compressed)
+            for suffix, compressed in (
+                (".gz", gzip.compress(data, compresslevel=9, mtime=0)),
+                (".br", brotli.compress(data, quality=11)),
+            ):
+                if len(compressed) < len(data):
+                    with open(path + suffix, "wb") as handle:
+                        handle.write(compressed)
