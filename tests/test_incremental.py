@@ -334,6 +334,18 @@ def test_search_index_is_rebuilt_only_when_indexed_text_changes(site):
     site.check()
 
 
+def test_production_extras_hashed_names_and_compressed_copies(site):
+    site.settings.update(ASSET_FINGERPRINT=True, PRECOMPRESS=True)
+    site.check()
+    site.replace("articles/a5.md", "第二段。", "第二段，改了一句。")
+    site.check()
+    site.write("photos/fair/IMG_2.jpg", photo_bytes(12))  # a new photo address in every page showing it
+    site.check()
+    css = site.theme / "static" / "css" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* 新样式 */\n", encoding="utf-8")
+    site.check()
+
+
 def test_a_page_changed_in_the_output_folder_is_rendered_again(site):
     page = site.base / "output" / "2025" / "06" / "story-5" / "index.html"
     page.write_text("<p>改坏了</p>", encoding="utf-8")

@@ -1,16 +1,28 @@
-"""Assets plugin: cache-safe names for production builds.
+"""Assets plugin: cache-safe names for production builds (ASSET_FINGERPRINT).
 
-Every theme file (CSS, JS, images) and every published photo gets a short
-content hash in its name (``site.css`` -> ``site.3f9c0a1b2d.css``) and every
-reference to it in every text file of the site is rewritten, so the host can
-let browsers and the CDN keep them for a year (``immutable``) and a changed
-stylesheet or a replaced photo is a new URL the same day. Runs on the staged
-site before the search index and precompression see it.
+Stylesheets and scripts of the theme get a short content hash in their
+names (``site.css`` -> ``site.3f9c0a1b2d.css``), so the host can let
+browsers and the CDN keep them for a year (``immutable``) and a changed
+stylesheet is a new URL the same day. The names are known before the first
+page is rendered (they depend only on the theme's files), so templates print
+them through the ``asset`` filter and no page is rewritten after rendering —
+a page carried over by an incremental build is never touched. Photos get
+their hashed names from the photo pipeline (plugins/gallery), which knows
+each photo's content.
 """
 
+from pelican import signals
+
 from ..safety.atomic import site_rendered
-from .fingerprint import fingerprint
+from .fingerprint import asset_filter, rename_theme_files, start_build
+
+
+def add_filter(generator):
+    if hasattr(generator, "env"):
+        generator.env.filters["asset"] = asset_filter
 
 
 def register():
-    site_rendered.connect(fingerprint)
+    signals.get_generators.connect(start_build)
+    signals.generator_init.connect(add_filter)
+    site_rendered.connect(rename_theme_files)

@@ -18,6 +18,8 @@ import time
 
 from markupsafe import Markup, escape
 
+from ..assets.fingerprint import DEFAULTS as ASSET_DEFAULTS
+from ..assets.fingerprint import HASH_LENGTH
 from ..common import inside, relative_path, report_error, report_warning, setting
 from . import pipeline
 from .names import FORMAT_EXTENSIONS, MIME_TYPES, output_stem, short_hash
@@ -88,6 +90,10 @@ def options(settings):
         "max_pixels": int(setting(settings, "PHOTO_MAX_PIXELS", DEFAULTS)),
         "full": bool(setting(settings, "PHOTO_PUBLISH_ORIGINALS", DEFAULTS)),
         "policy": policy,
+        # Production builds publish photos under names carrying their content
+        # hash (cache key), so a photo replaced under the same file name is a
+        # new URL however long browsers and the CDN keep the old one.
+        "hashed_names": bool(setting(settings, "ASSET_FINGERPRINT", ASSET_DEFAULTS)),
         "problems": problems,
     }
 
@@ -145,6 +151,7 @@ class Photo:
         self.meta = None
         self.error = None
         self.key = None
+        self.hashed_names = False
 
     def __repr__(self):
         return f"<Photo {self.rel}>"
@@ -173,6 +180,8 @@ class Photo:
         if variant["role"] == "copy":
             return self.copy_save_as
         extension = FORMAT_EXTENSIONS.get(variant["format"], variant["format"])
+        if self.hashed_names:
+            extension = f"{self.key[:HASH_LENGTH]}.{extension}"
         if variant["role"] == "full":
             return f"{self.stem}.{extension}"
         return f"{self.stem}-{variant['width']}.{extension}"
@@ -259,6 +268,7 @@ class Registry:
         photo = self.photos.get((path, kind))
         if photo is None:
             photo = Photo(path, self.relative(path), self.options["formats"], kind, save_as)
+            photo.hashed_names = self.options["hashed_names"]
             if _names_personal_data(photo.rel):
                 _report_personal_data_name(path, self.settings)
             self.photos[(path, kind)] = photo

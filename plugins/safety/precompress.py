@@ -3,7 +3,8 @@ hosts that serve them (nginx ``gzip_static on`` and ``brotli_static on``).
 Our own few lines rather than the official pelican-precompress: that one
 compresses OUTPUT_PATH on ``finalized``, i.e. after our swap or racing it, and needs Python 3.14's ``compression`` module.
 Gzip with mtime 0 and Brotli (a pure function of its input) keep the output
-byte-identical between builds. A copy is written only when it is smaller."""
+byte-identical between builds. A copy is written only when it is smaller; a
+file whose bytes are those of the site being replaced gets that site's copies."""
 
 import gzip
 import os
@@ -25,6 +26,7 @@ def precompress(pelican, output_path, **_):
         return
     extensions = tuple(setting(settings, "PRECOMPRESS_EXTENSIONS", DEFAULTS))
     minimum = setting(settings, "PRECOMPRESS_MIN_SIZE", DEFAULTS)
+    previous = os.path.abspath(settings["OUTPUT_PATH"])  # the site being replaced
     for folder, _, names in os.walk(output_path):
         for name in sorted(names):
             if not name.endswith(extensions):
@@ -34,10 +36,32 @@ def precompress(pelican, output_path, **_):
                 data = handle.read()
             if len(data) < minimum:
                 continue
-            for suffix, compressed in (
-                (".gz", gzip.compress(data, compresslevel=9, mtime=0)),
-                (".br", brotli.compress(data, quality=11)),
-            ):
+            old = os.path.join(previous, os.path.relpath(path, output_path))
+            for suffix, compress in COMPRESSORS:
+                if _reuse(old + suffix, path + suffix, data, old):
+                    continue
+                compressed = compress(data)
                 if len(compressed) < len(data):
                     with open(path + suffix, "wb") as handle:
                         handle.write(compressed)
+
+
+COMPRESSORS = (
+    (".gz", lambda data: gzip.compress(data, compresslevel=9, mtime=0)),
+    (".br", lambda data: brotli.compress(data, quality=11)),
+)
+
+
+def _reuse(old_copy, new_copy, data, old):
+    """Link the previous build's compressed copy of the same bytes (Brotli at
+    quality 11 is the slowest step of a production rebuild otherwise)."""
+    if not os.path.isfile(old_copy):
+        return False
+    try:
+        with open(old, "rb") as handle:
+            if handle.read() != data:
+                return False
+        os.link(old_copy, new_copy)
+    except OSError:
+        return False
+    return True
