@@ -24,7 +24,7 @@ help:
 	@echo "make new-article TITLE=标题 [COLUMN=栏目]  新建文章 / scaffold an article"
 	@echo "make new-notice TITLE=标题 [KIND=通知|公告|公示]  新建通知 / scaffold a notice"
 	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
-	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [N=12]"
+	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [ARTICLES=5000] [N=12]"
 	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
 
 # The venv is rebuilt only when a requirements file changes.
@@ -64,10 +64,12 @@ new-notice: $(VENV)/.installed
 new-album: $(VENV)/.installed
 	@$(PY) -m plugins.gallery.scaffold "$(SLUG)" "$(TITLE)"
 
-# Site builds vs vanilla Pelican, photo pipeline vs Debian's vipsthumbnail
-# (apt-get install libvips-tools), each measured in the same run.
+# Site builds vs vanilla Pelican on ../shared/bench (ARTICLES=5000 for the big
+# run), photo pipeline vs Debian's vipsthumbnail (apt-get install
+# libvips-tools), each measured in the same run.
+ARTICLES ?= 1000
 bench: $(VENV)/.installed
-	$(PY) bench/site.py
+	$(PY) bench/site.py --articles $(ARTICLES)
 	$(PY) bench/photos.py $(if $(N),-n $(N))
 
 DEPLOY_TARGET ?=
