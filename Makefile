@@ -16,7 +16,7 @@ EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
 	@echo "make serve         在 http://localhost:$(PORT) 预览 / preview"
-	@echo "make devserver     修改后自动重建并预览 / rebuild on change and preview"
+	@echo "make devserver     实时预览：保存后浏览器自动刷新 / live preview, reloads on save"
 	@echo "make publish       正式发布构建（publishconf.py）/ production build"
 	@echo "make test          运行测试 / run the test suite"
 	@echo "make check         发布前检查全部稿件（不生成网站）/ check all content, write nothing"
@@ -45,8 +45,10 @@ serve: $(VENV)/.installed
 	@test -d $(OUTPUT) || $(MAKE) html
 	$(PELICAN) -l -p $(PORT) -s pelicanconf.py -o $(OUTPUT)
 
+# Live preview: rebuilds on save, the open page reloads itself and shows build
+# errors (plugins/devserver/README.md).
 devserver: $(VENV)/.installed
-	LINLI_DEVSERVER=1 $(PELICAN) -lr $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
+	$(PY) -m plugins.devserver $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
 
 test: $(VENV)/.installed node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -n auto --dist loadfile
