@@ -131,3 +131,105 @@ def require_tool(available, what):
     if os.environ.get("LINLI_REQUIRE_TOOLS"):
         pytest.fail(f"{what} is missing: run `bash .ci/run`, which installs it")
     pytest.skip(f"{what} is not installed (bash .ci/run installs it)")
+
+
+class DevServer:
+    """`make devserver` (plugins/devserver) on a small site in a temporary
+    folder, on a free port; its terminal output is kept in ``log``."""
+
+    def __init__(self, folder, files):
+        import threading
+
+        self.content = Path(folder) / "content"
+        self.output = Path(folder) / "output"
+        for relative, data in files.items():
+            target = self.content / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(data, encoding="utf-8")
+        for name in ("articles", "pages"):
+            (self.content / name).mkdir(parents=True, exist_ok=True)
+        settings = {"BUILD_DATE": BUILD_DATE, "CACHE_PATH": str(Path(folder) / "cache"),
+                    "PHOTO_CACHE": str(Path(folder) / "photos")}
+        command = [
+            sys.executable, "-m", "plugins.devserver", str(self.content), "-o", str(self.output),
+            "-s", str(ROOT / "pelicanconf.py"), "-p", "0",
+            "-e", *[f"{key}={json.dumps(value)}" for key, value in settings.items()],
+        ]
+        env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", COLUMNS="200", TERM="dumb")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+        self.lines = []
+        self.url = None
+        address = threading.Event()
+
+        def read():
+            for line in self.process.stdout:
+                self.lines.append(line)
+                if self.url is None and "http://" in line:
+                    self.url = line.split("http://", 1)[1].split("/", 1)[0]
+                    self.url = "http://" + self.url
+                    address.set()
+            address.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        if not address.wait(120) or self.url is None:
+            self.stop()
+            raise AssertionError("devserver did not start:\n" + self.log)
+
+    @property
+    def log(self):
+        return "".join(self.lines)
+
+    def get(self, path):
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def status(self):
+        return json.loads(self.get("/__linli/status")[1])
+
+    def wait_for(self, condition, timeout=180):
+        """Poll the build status until ``condition(status)`` holds (no timing
+        is asserted: the limit only stops a hung test)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status()
+            if condition(status):
+                return status
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"devserver never reached the expected state; last {status}\n{self.log}")
+
+    def write(self, relative, text):
+        (self.content / relative).write_text(text, encoding="utf-8")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def devserver(tmp_path):
+    """Start ``DevServer(tmp_path, files)``; stopped after the test."""
+    started = []
+
+    def start(files):
+        server = DevServer(tmp_path, files)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
