@@ -134,14 +134,18 @@ def require_tool(available, what):
 
 
 class DevServer:
-    """`make devserver` (plugins/devserver) on a small site in a temporary
-    folder, on a free port; its terminal output is kept in ``log``."""
+    """`make devserver` (plugins/devserver) on a site in a temporary folder
+    (``files``: {path: text}, or a content folder to copy), on a free port;
+    its terminal output is kept in ``log``."""
 
     def __init__(self, folder, files):
         import threading
 
         self.content = Path(folder) / "content"
         self.output = Path(folder) / "output"
+        if isinstance(files, Path):  # a whole content folder, e.g. the demo's
+            shutil.copytree(files, self.content)
+            files = {}
         for relative, data in files.items():
             target = self.content / relative
             target.parent.mkdir(parents=True, exist_ok=True)
