@@ -68,11 +68,13 @@ new-album: $(VENV)/.installed
 
 # Site builds vs vanilla Pelican on ../shared/bench (ARTICLES=5000 for the big
 # run), photo pipeline vs Debian's vipsthumbnail (apt-get install
-# libvips-tools), each measured in the same run.
+# libvips-tools), each measured in the same run; then the devserver's
+# edit-to-visible time in Chromium on the same corpus.
 ARTICLES ?= 1000
 bench: $(VENV)/.installed
 	$(PY) bench/site.py --articles $(ARTICLES)
 	$(PY) bench/photos.py $(if $(N),-n $(N))
+	$(PY) bench/preview.py --site corpus --articles $(ARTICLES) --edits 3
 
 DEPLOY_TARGET ?=
 deploy: publish
