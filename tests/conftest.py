@@ -138,7 +138,7 @@ class DevServer:
     (``files``: {path: text}, or a content folder to copy), on a free port;
     its terminal output is kept in ``log``."""
 
-    def __init__(self, folder, files):
+    def __init__(self, folder, files, settings_file=None, **settings):
         import threading
 
         self.content = Path(folder) / "content"
@@ -153,10 +153,10 @@ class DevServer:
         for name in ("articles", "pages"):
             (self.content / name).mkdir(parents=True, exist_ok=True)
         settings = {"BUILD_DATE": BUILD_DATE, "CACHE_PATH": str(Path(folder) / "cache"),
-                    "PHOTO_CACHE": str(Path(folder) / "photos")}
+                    "PHOTO_CACHE": str(Path(folder) / "photos"), **settings}
         command = [
             sys.executable, "-m", "plugins.devserver", str(self.content), "-o", str(self.output),
-            "-s", str(ROOT / "pelicanconf.py"), "-p", "0",
+            "-s", str(settings_file or ROOT / "pelicanconf.py"), "-p", "0",
             "-e", *[f"{key}={json.dumps(value)}" for key, value in settings.items()],
         ]
         env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", COLUMNS="200", TERM="dumb")
@@ -202,10 +202,16 @@ class DevServer:
         is asserted: the limit only stops a hung test)."""
         import time
 
+        import urllib.error
+
         deadline = time.monotonic() + timeout
+        status = None
         while time.monotonic() < deadline:
-            status = self.status()
-            if condition(status):
+            try:
+                status = self.status()
+            except urllib.error.URLError:  # restarting
+                status = None
+            if status is not None and condition(status):
                 return status
             if self.process.poll() is not None:
                 break
@@ -226,11 +232,11 @@ class DevServer:
 
 @pytest.fixture
 def devserver(tmp_path):
-    """Start ``DevServer(tmp_path, files)``; stopped after the test."""
+    """Start ``DevServer(tmp_path, files, …)``; stopped after the test."""
     started = []
 
-    def start(files):
-        server = DevServer(tmp_path, files)
+    def start(files, settings_file=None, **settings):
+        server = DevServer(tmp_path, files, settings_file, **settings)
         started.append(server)
         return server
 

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from plugins.devserver.__main__ import describe, describe_exception
 from plugins.devserver.server import with_reload_script
-from tests.conftest import article_source
+from tests.conftest import ROOT, article_source
 
 ARTICLE = "articles/lift.md"
 URL = "/2026/01/lift-repair/"
@@ -89,6 +89,24 @@ def test_edit_rebuilds_error_is_reported_and_fixing_recovers(devserver):
     server.write(ARTICLE, article_source(title="电梯维修通知", slug="lift-repair", body="修好了。"))
     server.wait_for(lambda s: s["build"] > good and s["state"] == "ok" and s["errors"] == [])
     assert "修好了。" in server.get(URL)[1]
+
+
+def test_a_broken_settings_file_is_shown_and_a_fix_restarts_the_preview(devserver, tmp_path):
+    settings = tmp_path / "conf.py"
+    good = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    settings.write_text(good, encoding="utf-8")
+    server = devserver(site(), settings_file=settings, THEME=str(ROOT / "theme"))
+    first = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")["build"]
+
+    settings.write_text(good + 'SITENAME = "青禾社区\n', encoding="utf-8")
+    status = server.wait_for(lambda s: s["state"] == "failed")
+    assert status["errors"][0]["file"].endswith("conf.py")
+    assert status["errors"][0]["line"] == good.count("\n") + 1
+    assert "SyntaxError" in status["errors"][0]["message"]
+
+    settings.write_text(good.replace('SITENAME = "青禾社区"', 'SITENAME = "禾苑社区"'), encoding="utf-8")
+    server.wait_for(lambda s: s["build"] > first and s["state"] == "ok")
+    assert "禾苑社区" in server.get(URL)[1]  # restarted with the new settings
 
 
 def test_preview_files_and_missing_pages(devserver):

@@ -10,6 +10,7 @@ version. A change to plugin code or to the settings file restarts the
 process, so the next build runs the new code.
 """
 
+import contextlib
 import logging
 import os
 import queue
@@ -21,11 +22,12 @@ import traceback
 from pathlib import Path
 
 import watchfiles
-from pelican import LOG_HANDLERS, get_instance, parse_arguments, signals
+from pelican import LOG_HANDLERS, get_config, get_instance, parse_arguments, signals
 from pelican.log import LimitFilter, console
 from pelican.log import init as init_logging
+from pelican.settings import DEFAULT_CONFIG, read_settings
 
-from ..common import relative_path
+from ..common import location, relative_path
 from ..safety.atomic import BuildFailed
 from .server import BuildStatus, make_server, serve_in_background
 
@@ -66,6 +68,11 @@ def describe_exception(error):
     return {"file": filename, "line": line, "message": f"{error.__class__.__name__}: {message}"}
 
 
+def log_escaped(error):
+    """The terminal shows what the page shows (no traceback for an editor)."""
+    logging.getLogger("linli").error("%s: %s", location(error["file"], error["line"]), error["message"])
+
+
 class ErrorCollector(logging.Handler):
     """The errors one build logs, as the terminal shows them."""
 
@@ -80,6 +87,17 @@ class ErrorCollector(logging.Handler):
             text = str(record.msg)
         if not _SUMMARY.match(text):
             self.errors.append(describe(text))
+
+
+@contextlib.contextmanager
+def collecting():
+    collector = ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
 
 
 class Progress:
@@ -123,13 +141,39 @@ class Progress:
 class Preview:
     def __init__(self, args):
         self.args = args
-        self.pelican, self.settings = get_instance(args)
+        self.pelican = None
         self.status = BuildStatus()
         self.progress = Progress()
         # blinker holds receivers weakly: bound methods of a live object.
         signals.content_object_init.connect(self.progress.count_read)
         signals.content_written.connect(self.progress.count_written)
-        self.number = 0
+        self.number = 0  # good builds of this process
+        # Build ids grow across restarts, so a page served before one reloads after it.
+        self.first_id = int(time.time() * 1000)
+        try:  # where to serve and what to watch, even if the settings are broken
+            self.settings = read_settings(args.settings, override=get_config(args))
+        except Exception:
+            self.settings = {**DEFAULT_CONFIG, "OUTPUT_PATH": os.path.abspath("output"),
+                             "PATH": os.path.abspath("content"), **get_config(args)}
+
+    def load(self):
+        """Read the settings and register the plugins; False (and the errors
+        shown in the page) when that fails, e.g. a typo in pelicanconf.py."""
+        escaped = None
+        with collecting() as collector:
+            try:
+                self.pelican, self.settings = get_instance(self.args)
+            except Exception as error:
+                escaped = describe_exception(error)
+                collector.errors.append(escaped)
+        if escaped:
+            log_escaped(escaped)
+        if collector.errors:
+            self.status.update(state="failed", errors=collector.errors)
+            console.print("设置或插件有错误，修改保存后自动重启 / settings or plugins failed to load; "
+                          "fix and save to restart", style="bold red", highlight=False)
+            return False
+        return True
 
     def watched(self):
         paths = [self.settings["PATH"], self.settings["THEME"], str(PLUGINS_DIR)]
@@ -149,25 +193,24 @@ class Preview:
         # Warnings repeat on every build, as in a fresh `make html`.
         LimitFilter._raised_messages.clear()
         LimitFilter._group_count.clear()
-        collector = ErrorCollector()
-        root = logging.getLogger()
-        root.addHandler(collector)
         if first:
             console.print("正在构建全站，首次构建需要一些时间… / first full build…", highlight=False)
         started = time.monotonic()
+        escaped = None
         self.progress.start()
-        try:
-            self.pelican.run()
-        except BuildFailed:
-            pass  # its errors were logged, and collected
-        except Exception as error:
-            collector.errors.append(describe_exception(error))
-            logging.getLogger("linli").error(
-                "%s", "".join(traceback.format_exception_only(type(error), error)).strip()
-            )
-        finally:
-            self.progress.stop()
-            root.removeHandler(collector)
+        with collecting() as collector:
+            try:
+                self.pelican.run()
+            except BuildFailed as failure:
+                if not collector.errors:  # logged where we could not see it
+                    collector.errors.append(describe(str(failure)))
+            except Exception as error:
+                escaped = describe_exception(error)
+                collector.errors.append(escaped)
+            finally:
+                self.progress.stop()
+        if escaped:
+            log_escaped(escaped)
         seconds = time.monotonic() - started
         if collector.errors:
             self.status.update(state="failed", errors=collector.errors, seconds=seconds)
@@ -178,15 +221,16 @@ class Preview:
             )
         else:
             self.number += 1
-            self.status.update(build=self.number, state="ok", errors=[], seconds=seconds)
+            self.status.update(build=self.first_id + self.number, state="ok", errors=[], seconds=seconds)
             console.print(f"第 {self.number} 次构建完成，用时 {seconds:.1f} 秒，页面将自动刷新 / build {self.number} done",
                           highlight=False)
 
-    def restart(self):
+    def restart(self, port):
+        """Start afresh on the same port (the pages open on it reconnect)."""
         console.print("插件或设置已修改，重新启动预览… / plugins or settings changed, restarting…", highlight=False)
         sys.stdout.flush()
         sys.stderr.flush()
-        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:], "-p", str(port)])
 
 
 def watch(paths, changes, stop):
@@ -218,16 +262,19 @@ def main(argv=None):
     changes, stop = queue.Queue(), threading.Event()
     threading.Thread(target=watch, args=(preview.watched(), changes, stop), name="preview-watch", daemon=True).start()
     try:
-        preview.build(first=True)
+        if preview.load():
+            preview.build(first=True)
         while True:
             batch = changes.get()
             while not changes.empty():  # saves that came in during the last build
                 batch |= changes.get()
-            if preview.needs_restart(batch):
+            if preview.needs_restart(batch) or preview.pelican is None:
                 stop.set()
                 server.server_close()
-                preview.restart()
-            names = sorted({relative_path(path) for _, path in batch})
+                preview.restart(port)
+            # An editor's temporary files come and go within one save.
+            added = {path for change, path in batch if change == watchfiles.Change.added}
+            names = sorted({relative_path(path) for _, path in batch if os.path.exists(path) or path not in added})
             console.print(f"-> 已修改 / changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", highlight=False)
             preview.build()
     except KeyboardInterrupt:
