@@ -117,3 +117,20 @@ def test_preview_files_and_missing_pages(devserver):
     assert server.get("/__linli/reload.css")[0] == 200
     code, html = server.get("/no/such/page/")
     assert code == 404 and reload_scripts(html)  # a page being written reloads when it exists
+
+
+def test_a_rebuild_frees_the_previous_builds_pages():
+    """Pelican's memoised get_content would keep every build's articles alive
+    in the devserver's long-lived process."""
+    import gc
+
+    from pelican.contents import Article
+
+    from plugins.devserver.__main__ import forget_previous_build
+
+    article = Article("<p>正文</p>", metadata={"title": "t"})
+    assert article.get_content("") == "<p>正文</p>"
+    forget_previous_build()
+    del article
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, Article)]
