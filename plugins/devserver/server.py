@@ -109,12 +109,15 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def _html(self, path, code, head):
         build = self.status.snapshot()["build"]  # read first: a newer page only reloads once more
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            self.send_error(404)
-            return
+        for attempt in range(2):
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                break
+            except OSError:
+                if attempt:
+                    return self.send_error(404)
+                self._wait_for_output()  # caught between the two renames of a swap
         self._send(code, "text/html; charset=utf-8", with_reload_script(data, build), head)
 
     def _preview_file(self, name, head):
