@@ -133,6 +133,14 @@ def require_tool(available, what):
     pytest.skip(f"{what} is not installed (bash .ci/run installs it)")
 
 
+def save(path, text):
+    """Save as many editors do (a new file renamed over the old), so no build
+    ever sees a half-written file."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 class DevServer:
     """`make devserver` (plugins/devserver) on a site in a temporary folder
     (``files``: {path: text}, or a content folder to copy), on a free port;
@@ -219,7 +227,7 @@ class DevServer:
         raise AssertionError(f"devserver never reached the expected state; last {status}\n{self.log}")
 
     def write(self, relative, text):
-        (self.content / relative).write_text(text, encoding="utf-8")
+        save(self.content / relative, text)
 
     def stop(self):
         if self.process.poll() is None:

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from plugins.devserver.__main__ import describe, describe_exception
 from plugins.devserver.server import with_reload_script
-from tests.conftest import ROOT, article_source
+from tests.conftest import ROOT, article_source, save
 
 ARTICLE = "articles/lift.md"
 URL = "/2026/01/lift-repair/"
@@ -98,13 +98,13 @@ def test_a_broken_settings_file_is_shown_and_a_fix_restarts_the_preview(devserve
     server = devserver(site(), settings_file=settings, THEME=str(ROOT / "theme"))
     first = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")["build"]
 
-    settings.write_text(good + 'SITENAME = "青禾社区\n', encoding="utf-8")
+    save(settings, good + 'SITENAME = "青禾社区\n')
     status = server.wait_for(lambda s: s["state"] == "failed")
     assert status["errors"][0]["file"].endswith("conf.py")
     assert status["errors"][0]["line"] == good.count("\n") + 1
     assert "SyntaxError" in status["errors"][0]["message"]
 
-    settings.write_text(good.replace('SITENAME = "青禾社区"', 'SITENAME = "禾苑社区"'), encoding="utf-8")
+    save(settings, good.replace('SITENAME = "青禾社区"', 'SITENAME = "禾苑社区"'))
     server.wait_for(lambda s: s["build"] > first and s["state"] == "ok")
     assert "禾苑社区" in server.get(URL)[1]  # restarted with the new settings
 
