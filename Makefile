@@ -7,6 +7,8 @@ CONTENT := content
 OUTPUT := output
 BUILD_DATE ?=
 PORT ?= 8000
+# make devserver BIND=0.0.0.0 lets a phone on the office network see the preview.
+BIND ?=
 # Extra settings for one build, e.g. make html SETTINGS='BUILD_DATE="2026-11-20"'
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
@@ -48,7 +50,7 @@ serve: $(VENV)/.installed
 # Live preview: rebuilds on save, the open page reloads itself and shows build
 # errors (plugins/devserver/README.md).
 devserver: $(VENV)/.installed
-	$(PY) -m plugins.devserver $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
+	$(PY) -m plugins.devserver $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(if $(BIND),-b $(BIND)) $(EXTRA)
 
 test: $(VENV)/.installed node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -n auto --dist loadfile
