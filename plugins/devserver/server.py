@@ -63,7 +63,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
+        # Pages (with the script) and the status are made per request; other
+        # files are revalidated, so a reload does not fetch every photo again.
+        self.send_header("Cache-Control", "no-store" if getattr(self, "_made_here", False) else "no-cache")
         self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
 
@@ -74,6 +76,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head=False):
+        self._made_here = False  # the handler serves several requests on a kept-alive connection
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path.startswith(PREFIX):
             return self._preview_file(path[len(PREFIX):], head)
@@ -129,6 +132,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(404)
 
     def _send(self, code, content_type, body, head=False):
+        self._made_here = True
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
