@@ -167,7 +167,8 @@ class DevServer:
             "-s", str(settings_file or ROOT / "pelicanconf.py"), "-p", "0",
             "-e", *[f"{key}={json.dumps(value)}" for key, value in settings.items()],
         ]
-        env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", COLUMNS="200", TERM="dumb")
+        # A wide terminal: one message a line, however long the temporary path.
+        env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", COLUMNS="1000", TERM="dumb")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, encoding="utf-8")
         self.lines = []

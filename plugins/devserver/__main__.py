@@ -79,9 +79,11 @@ def forget_previous_build():
             value.cache.clear()
 
 
-def log_escaped(error):
-    """The terminal shows what the page shows (no traceback for an editor)."""
-    logging.getLogger("linli").error("%s: %s", location(error["file"], error["line"]), error["message"])
+def log_escaped(error, exception):
+    """The terminal shows what the page shows; the traceback only with -D."""
+    where = location(error["file"], error["line"]) + ": " if error["file"] else ""
+    log = logging.getLogger("linli")
+    log.error("%s%s", where, error["message"], exc_info=exception if log.isEnabledFor(logging.DEBUG) else None)
 
 
 class ErrorCollector(logging.Handler):
@@ -175,10 +177,10 @@ class Preview:
             try:
                 self.pelican, self.settings = get_instance(self.args)
             except Exception as error:
-                escaped = describe_exception(error)
-                collector.errors.append(escaped)
+                escaped = error
+                collector.errors.append(describe_exception(error))
         if escaped:
-            log_escaped(escaped)
+            log_escaped(collector.errors[-1], escaped)
         if collector.errors:
             self.status.update(state="failed", errors=collector.errors)
             console.print("设置或插件有错误，修改保存后自动重启 / settings or plugins failed to load; "
@@ -217,12 +219,12 @@ class Preview:
                 if not collector.errors:  # logged where we could not see it
                     collector.errors.append(describe(str(failure)))
             except Exception as error:
-                escaped = describe_exception(error)
-                collector.errors.append(escaped)
+                escaped = error
+                collector.errors.append(describe_exception(error))
             finally:
                 self.progress.stop()
         if escaped:
-            log_escaped(escaped)
+            log_escaped(collector.errors[-1], escaped)
         seconds = time.monotonic() - started
         if collector.errors:
             self.status.update(state="failed", errors=collector.errors, seconds=seconds)
