@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.site import make_corpus  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.conftest import DevServer  # noqa: E402
+from tests.devserver import DevServer  # noqa: E402
 
 DEMO_ARTICLE = "articles/news/2024-03-22-spring-cleanup-volunteers.md"
 _SLUG = re.compile(r"^slug\s*[:：]\s*(\S+)\s*$", re.I | re.M)

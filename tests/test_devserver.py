@@ -5,7 +5,8 @@ from bs4 import BeautifulSoup
 
 from plugins.devserver.__main__ import describe, describe_exception
 from plugins.devserver.server import with_reload_script
-from tests.conftest import ROOT, article_source, save
+from tests.conftest import ROOT, article_source
+from tests.devserver import save
 
 ARTICLE = "articles/lift.md"
 URL = "/2026/01/lift-repair/"
