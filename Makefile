@@ -7,6 +7,8 @@ CONTENT := content
 OUTPUT := output
 BUILD_DATE ?=
 PORT ?= 8000
+# make devserver BIND=0.0.0.0 lets a phone on the office network see the preview.
+BIND ?=
 # Extra settings for one build, e.g. make html SETTINGS='BUILD_DATE="2026-11-20"'
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
@@ -16,7 +18,7 @@ EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
 	@echo "make serve         在 http://localhost:$(PORT) 预览 / preview"
-	@echo "make devserver     修改后自动重建并预览 / rebuild on change and preview"
+	@echo "make devserver     实时预览：保存后浏览器自动刷新 / live preview, reloads on save"
 	@echo "make publish       正式发布构建（publishconf.py）/ production build"
 	@echo "make test          运行测试 / run the test suite"
 	@echo "make check         发布前检查全部稿件（不生成网站）/ check all content, write nothing"
@@ -27,7 +29,7 @@ help:
 	@echo "make new-notice TITLE=标题 [KIND=通知|公告|公示]  新建通知 / scaffold a notice"
 	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
 	@echo "make import FILE=稿件.docx [COLUMN=栏目] [FORCE=1]  导入 Word/WPS 稿件（可给文件夹）/ import .docx"
-	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [N=12]"
+	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [ARTICLES=5000] [N=12]"
 	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
 
 # The venv is rebuilt only when a requirements file changes.
@@ -48,8 +50,10 @@ serve: $(VENV)/.installed
 	@test -d $(OUTPUT) || $(MAKE) html
 	$(PELICAN) -l -p $(PORT) -s pelicanconf.py -o $(OUTPUT)
 
+# Live preview: rebuilds on save, the open page reloads itself and shows build
+# errors (plugins/devserver/README.md).
 devserver: $(VENV)/.installed
-	LINLI_DEVSERVER=1 $(PELICAN) -lr $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(EXTRA)
+	$(PY) -m plugins.devserver $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(if $(BIND),-b $(BIND)) $(EXTRA)
 
 test: $(VENV)/.installed node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -n auto --dist loadfile
@@ -71,11 +75,15 @@ new-album: $(VENV)/.installed
 import: $(VENV)/.installed
 	@$(PY) -m plugins.wordimport $(if $(COLUMN),--column "$(COLUMN)") $(if $(FORCE),--force) -- "$(FILE)"
 
-# Site builds vs vanilla Pelican, photo pipeline vs Debian's vipsthumbnail
-# (apt-get install libvips-tools), each measured in the same run.
+# Site builds vs vanilla Pelican on ../shared/bench (ARTICLES=5000 for the big
+# run), photo pipeline vs Debian's vipsthumbnail (apt-get install
+# libvips-tools), each measured in the same run; then the devserver's
+# edit-to-visible time in Chromium on the same corpus.
+ARTICLES ?= 1000
 bench: $(VENV)/.installed
-	$(PY) bench/site.py
+	$(PY) bench/site.py --articles $(ARTICLES)
 	$(PY) bench/photos.py $(if $(N),-n $(N))
+	$(PY) bench/preview.py --site corpus --articles $(ARTICLES) --edits 3
 
 # Deploy (deploy/, README "Operator's guide"): rsync to a server, or S3-compatible
 # object storage; DRY_RUN=1 lists what would change and changes nothing.

@@ -136,3 +136,20 @@ def require_tool(available, what):
     if os.environ.get("LINLI_REQUIRE_TOOLS"):
         pytest.fail(f"{what} is missing: run `bash .ci/run`, which installs it")
     pytest.skip(f"{what} is not installed (bash .ci/run installs it)")
+
+
+@pytest.fixture
+def devserver(tmp_path):
+    """Start ``DevServer(tmp_path, files, …)`` (tests/devserver.py); stopped after the test."""
+    from tests.devserver import DevServer
+
+    started = []
+
+    def start(files, settings_file=None, **settings):
+        server = DevServer(tmp_path, files, settings_file, **settings)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

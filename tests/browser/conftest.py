@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.devserver.server import CSP  # the README's policy: every browser test runs under it
 from tests.conftest import ROOT, require_tool
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,14 +25,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-# The policy the README recommends; every browser test runs under it.
-CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,0 +1,302 @@
+"""`make devserver`: build, serve on localhost, and rebuild on every save.
+
+    python -m plugins.devserver content -o output -s pelicanconf.py [-p 8000] [-b 127.0.0.1] [-e KEY=VALUE …]
+
+(the arguments are Pelican's own). One process keeps the Pelican object
+alive between builds, like ``pelican -r``, and serves output/ while it
+builds; the page open in the browser reloads itself after each good build
+and shows the errors of a failed one (file, line, message) over the last good
+version. A change to plugin code or to the settings file restarts the
+process, so the next build runs the new code.
+"""
+
+import contextlib
+import logging
+import os
+import queue
+import re
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+import watchfiles
+from pelican import LOG_HANDLERS, get_config, get_instance, parse_arguments, signals
+from pelican.contents import Content
+from pelican.log import LimitFilter, console
+from pelican.log import init as init_logging
+from pelican.settings import DEFAULT_CONFIG, read_settings
+from pelican.utils import memoized
+
+from ..common import location, relative_path
+from ..safety.atomic import BuildFailed
+from .server import BuildStatus, make_server, serve_in_background
+
+PLUGINS_DIR = Path(__file__).resolve().parents[1]
+# file:line: message, as plugins.common.report_error logs it.
+_AT_LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+): (?P<message>.*)$", re.S)
+_AT_FILE = re.compile(r"^(?P<file>[^\n:]+?): (?P<message>.*)$", re.S)
+# The summary the safety plugin logs after the errors themselves.
+_SUMMARY = re.compile(r"^构建失败")
+PROGRESS_EVERY = 3.0  # seconds between "still building" lines
+
+
+def describe(text):
+    """A logged error as {file, line, message} for the page; the file only
+    when the text starts with a path that exists."""
+    first = text.strip()
+    for pattern in (_AT_LINE, _AT_FILE):
+        match = pattern.match(first)
+        if match and os.path.exists(match["file"]):
+            line = match.groupdict().get("line")
+            return {"file": match["file"], "line": int(line) if line else None, "message": match["message"]}
+    return {"file": None, "line": None, "message": first}
+
+
+def describe_exception(error):
+    """An exception that escaped the build (a template syntax error, a bug):
+    where it happened in the editor's or the theme's files, and what."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+    if not filename:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".md")) or PLUGINS_DIR in Path(frame.filename).parents:
+                filename, line = frame.filename, frame.lineno
+                break
+    if filename:
+        filename = relative_path(filename)
+    return {"file": filename, "line": line, "message": f"{error.__class__.__name__}: {message}"}
+
+
+def forget_previous_build():
+    """Pelican memoises Content.get_content and get_summary in class-level
+    dicts keyed by the content object, so in a long-lived process every
+    build's pages would stay in memory (and each rebuild grow slower)."""
+    for value in vars(Content).values():
+        if isinstance(value, memoized):
+            value.cache.clear()
+
+
+def log_escaped(error, exception):
+    """The terminal shows what the page shows; the traceback only with -D."""
+    where = location(error["file"], error["line"]) + ": " if error["file"] else ""
+    log = logging.getLogger("linli")
+    log.error("%s%s", where, error["message"], exc_info=exception if log.isEnabledFor(logging.DEBUG) else None)
+
+
+class ErrorCollector(logging.Handler):
+    """The errors one build logs, as the terminal shows them."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.errors = []
+
+    def emit(self, record):
+        try:
+            text = record.getMessage()
+        except Exception:  # a malformed log call must not stop the build
+            text = str(record.msg)
+        if not _SUMMARY.match(text):
+            self.errors.append(describe(text))
+
+
+@contextlib.contextmanager
+def collecting():
+    collector = ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+
+
+class Progress:
+    """A line every few seconds while a build runs, so a long first build or
+    a batch of photos never looks like a hang."""
+
+    def __init__(self):
+        self.read = 0
+        self.written = 0
+        self._done = threading.Event()
+        self._thread = None
+
+    def count_read(self, *args, **kwargs):
+        self.read += 1
+
+    def count_written(self, *args, **kwargs):
+        self.written += 1
+
+    def start(self):
+        self.read = self.written = 0
+        self._done.clear()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._tick, name="preview-progress", daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._done.set()
+        if self._thread:
+            self._thread.join()
+
+    def _tick(self):
+        while not self._done.wait(PROGRESS_EVERY):
+            elapsed = time.monotonic() - self._started
+            console.print(
+                f"… 仍在构建（{elapsed:.0f} 秒）：已读取 {self.read} 篇稿件，已写出 {self.written} 个文件"
+                f" / still building ({elapsed:.0f} s): {self.read} read, {self.written} written",
+                highlight=False,
+            )
+
+
+class Preview:
+    def __init__(self, args):
+        self.args = args
+        self.pelican = None
+        self.status = BuildStatus()
+        self.progress = Progress()
+        # blinker holds receivers weakly: bound methods of a live object.
+        signals.content_object_init.connect(self.progress.count_read)
+        signals.content_written.connect(self.progress.count_written)
+        self.number = 0  # good builds of this process
+        # Build ids grow across restarts, so a page served before one reloads after it.
+        self.first_id = int(time.time() * 1000)
+        try:  # where to serve and what to watch, even if the settings are broken
+            self.settings = read_settings(args.settings, override=get_config(args))
+        except Exception:
+            self.settings = {**DEFAULT_CONFIG, "OUTPUT_PATH": os.path.abspath("output"),
+                             "PATH": os.path.abspath("content"), **get_config(args)}
+
+    def load(self):
+        """Read the settings and register the plugins; False (and the errors
+        shown in the page) when that fails, e.g. a typo in pelicanconf.py."""
+        escaped = None
+        with collecting() as collector:
+            try:
+                self.pelican, self.settings = get_instance(self.args)
+            except Exception as error:
+                escaped = error
+                collector.errors.append(describe_exception(error))
+        if escaped:
+            log_escaped(collector.errors[-1], escaped)
+        if collector.errors:
+            self.status.update(state="failed", errors=collector.errors)
+            console.print("设置或插件有错误，修改保存后自动重启 / settings or plugins failed to load; "
+                          "fix and save to restart", style="bold red", highlight=False)
+            return False
+        return True
+
+    def watched(self):
+        paths = [self.settings["PATH"], self.settings["THEME"], str(PLUGINS_DIR)]
+        if self.args.settings:
+            paths.append(os.path.abspath(self.args.settings))
+        return [path for path in paths if os.path.exists(path)]
+
+    def needs_restart(self, changes):
+        settings_file = os.path.abspath(self.args.settings) if self.args.settings else None
+        for _, path in changes:
+            if path == settings_file or (path.endswith(".py") and PLUGINS_DIR in Path(path).parents):
+                return True
+        return False
+
+    def build(self, first=False):
+        self.status.update(state="building")
+        # Warnings repeat on every build, as in a fresh `make html`.
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
+        if first:
+            console.print("正在构建全站，首次构建需要一些时间… / first full build…", highlight=False)
+        forget_previous_build()
+        started = time.monotonic()
+        escaped = None
+        self.progress.start()
+        with collecting() as collector:
+            try:
+                self.pelican.run()
+            except BuildFailed as failure:
+                if not collector.errors:  # logged where we could not see it
+                    collector.errors.append(describe(str(failure)))
+            except Exception as error:
+                escaped = error
+                collector.errors.append(describe_exception(error))
+            finally:
+                self.progress.stop()
+        if escaped:
+            log_escaped(collector.errors[-1], escaped)
+        seconds = time.monotonic() - started
+        if collector.errors:
+            self.status.update(state="failed", errors=collector.errors, seconds=seconds)
+            console.print(
+                f"构建失败（{len(collector.errors)} 个错误），浏览器中显示错误，预览仍是上一次成功的版本"
+                f" / build failed, the preview keeps the last good build",
+                style="bold red", highlight=False,
+            )
+        else:
+            self.number += 1
+            self.status.update(build=self.first_id + self.number, state="ok", errors=[], seconds=seconds)
+            console.print(f"第 {self.number} 次构建完成，用时 {seconds:.1f} 秒，页面将自动刷新 / build {self.number} done",
+                          highlight=False)
+
+    def restart(self, port):
+        """Start afresh on the same port (the pages open on it reconnect)."""
+        console.print("插件或设置已修改，重新启动预览… / plugins or settings changed, restarting…", highlight=False)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:], "-p", str(port)])
+
+
+def watch(paths, changes, stop):
+    for batch in watchfiles.watch(*paths, stop_event=stop, debounce=400, step=30, raise_interrupt=False):
+        changes.put(batch)
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_arguments(argv + ["--listen"])  # we listen; Pelican warns about -p otherwise
+    init_logging(
+        level=args.verbosity,
+        fatal=args.fatal,
+        name="pelican",
+        handler=LOG_HANDLERS[args.log_handler],
+        logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level),
+    )
+    preview = Preview(args)
+    bind = preview.settings.get("BIND") or "127.0.0.1"
+    port = preview.settings.get("PORT", 8000)
+    try:
+        server = make_server(preview.settings["OUTPUT_PATH"], preview.status, bind, port)
+    except OSError as error:
+        sys.exit(f"无法在 {bind}:{port} 启动预览（{error.strerror}）：端口可能已被占用，可换一个端口，如 make devserver PORT=8001")
+    host, port = server.server_address[:2]
+    serve_in_background(server)
+    print(f"预览地址 / preview at http://{host}:{port}/ — 保存文件后，浏览器里的页面会自动刷新；按 Ctrl+C 停止", flush=True)
+
+    changes, stop = queue.Queue(), threading.Event()
+    threading.Thread(target=watch, args=(preview.watched(), changes, stop), name="preview-watch", daemon=True).start()
+    try:
+        if preview.load():
+            preview.build(first=True)
+        while True:
+            batch = changes.get()
+            while not changes.empty():  # saves that came in during the last build
+                batch |= changes.get()
+            if preview.needs_restart(batch) or preview.pelican is None:
+                stop.set()
+                server.server_close()
+                preview.restart(port)
+            # An editor's temporary files come and go within one save.
+            added = {path for change, path in batch if change == watchfiles.Change.added}
+            names = sorted({relative_path(path) for _, path in batch if os.path.exists(path) or path not in added})
+            console.print(f"-> 已修改 / changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", highlight=False)
+            preview.build()
+    except KeyboardInterrupt:
+        print("预览已停止 / preview stopped")
+    finally:
+        stop.set()
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
