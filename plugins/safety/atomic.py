@@ -138,9 +138,6 @@ def fail(pelican, message):
     logger.error(
         "构建失败，output/ 保持原样 / build failed, output/ left unchanged: %s", message
     )
-    # `make devserver` keeps running and shows the next successful build.
-    if os.environ.get("LINLI_DEVSERVER"):
-        return
     raise BuildFailed(message)
 
 
