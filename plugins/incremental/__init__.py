@@ -59,6 +59,9 @@ def start_build(pelican):
     # Pelican keys its content cache on the file alone: after a change of
     # settings, plugin code or library, files are read afresh.
     reader_key = site_key(settings, theme=False)
+    if not hasattr(pelican, "linli_load_content_cache"):  # `make devserver` builds again and again
+        pelican.linli_load_content_cache = settings.get("LOAD_CONTENT_CACHE")
+    settings["LOAD_CONTENT_CACHE"] = pelican.linli_load_content_cache
     if _stored_reader_key(settings) != reader_key:
         settings["LOAD_CONTENT_CACHE"] = False
     pelican.linli_reader_key = reader_key
