@@ -13,5 +13,6 @@ CANONICAL_SITEURL = SITEURL
 RELATIVE_URLS = False
 REVIEW_REQUIRED = True
 PII_POLICY = "fail"
+LINK_CHECK = "fail"
 # Gzip copies beside each text file, for hosts with `gzip_static on`.
 PRECOMPRESS = True

@@ -3,7 +3,8 @@ succeeded, so a failed build never leaves a half-written or stale-mixed site.
 
 Every ERROR logged during a build (by Pelican or by any plugin) fails it.
 Post-build steps that must see the finished tree before the swap connect to
-``site_written`` (adds files, e.g. the search index) and then
+``site_written`` (adds files, e.g. the search index), ``site_verified``
+(checks the finished tree, e.g. links; also run by `make check`) and then
 ``site_complete`` (rewrites files, e.g. precompression): blinker does not keep
 receivers in order, so each stage is its own signal.
 """
@@ -19,6 +20,7 @@ from blinker import signal
 from ..common import logger
 
 site_written = signal("linli_site_written")
+site_verified = signal("linli_site_verified")
 site_complete = signal("linli_site_complete")
 
 STAGING_SUFFIX = ".building"
@@ -107,6 +109,15 @@ def check_errors(pelican):
         fail(pelican, f"{error_counter.count} 个错误 / error(s)")
 
 
+def finish_check(pelican):
+    """`make check`: the site was rendered into a temporary folder; run the
+    checks of the finished tree on it (not the search index), then drop it."""
+    staging = getattr(pelican, "linli_staging", None)
+    if staging and os.path.isdir(staging):
+        site_verified.send(pelican, output_path=staging)
+    discard_staging(pelican)
+
+
 def finish_build(pelican):
     staging = getattr(pelican, "linli_staging", None)
     if not staging or not os.path.isdir(staging):
@@ -115,6 +126,10 @@ def finish_build(pelican):
     if not os.path.isdir(staging):
         return
     site_written.send(pelican, output_path=staging)
+    site_verified.send(pelican, output_path=staging)
+    check_errors(pelican)
+    if not os.path.isdir(staging):
+        return
     site_complete.send(pelican, output_path=staging)
     check_errors(pelican)
     if not os.path.isdir(staging):
