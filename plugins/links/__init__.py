@@ -24,6 +24,7 @@ DEFAULTS = {
 
 record = {}  # output path -> PageLinks, for the build in progress
 _sources = []  # content files' paths relative to content/, for {filename} suggestions
+_pieces = {}  # site path of every piece read (published or not) -> its file below content/
 
 
 def _enabled(settings):
@@ -33,9 +34,14 @@ def _enabled(settings):
 def start(generators):
     record.clear()
     sources = set()
+    _pieces.clear()
     for generator in generators:
         for key in ("generated_content", "static_content"):
             sources.update(generator.context.get(key, {}))
+        for path, piece in generator.context.get("generated_content", {}).items():
+            url = str(getattr(piece, "url", "") or "")
+            if url:
+                _pieces[url.rstrip("/")] = path
         break  # every generator shares one context
     _sources[:] = sorted(sources)
 
@@ -62,7 +68,7 @@ def check_site(pelican, output_path):
     # `make check` does not build the search index: its files come later.
     pending = [path for path in RESERVED if path.endswith("/")] if settings.get("LINLI_CHECK_ONLY") else []
     report = report_error if setting(settings, "LINK_CHECK", DEFAULTS) == "fail" else report_warning
-    for where, message in report_lines(site, record, settings, _sources, pending):
+    for where, message in report_lines(site, record, settings, _sources, pending, _pieces):
         report(where, None, message)
 
 

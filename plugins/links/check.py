@@ -22,6 +22,7 @@ class Broken:
     link: str  # as written
     target: str  # the site path it points to ("notices/x/"), or the link itself
     problem: tuple  # what is wrong: (Chinese, English)
+    kind: str  # missing / fragment / outside / reference / unpublished
     suggestion: str | None
     pages: list = field(default_factory=list)  # output files it appears in
 
@@ -31,6 +32,7 @@ class Site:
 
     def __init__(self, root, settings, allowed=()):
         self.root = root
+        self.content = str(settings.get("PATH") or "")
         self.files = set()
         for folder, _, names in os.walk(root):
             relative = os.path.relpath(folder, root).replace(os.sep, "/")
@@ -92,6 +94,10 @@ class Site:
         candidate = path + "/index.html"  # the server redirects a folder to folder/
         return candidate if candidate in self.files else None
 
+    def content_file_exists(self, reference):
+        written = reference.partition("}")[2].split("#", 1)[0].split("?", 1)[0]
+        return os.path.isfile(os.path.join(self.content, written.lstrip("/")))
+
     def is_allowed(self, path):
         path = path.strip("/")
         return any(path == item or path.startswith(item + "/") for item in self.allowed)
@@ -129,10 +135,17 @@ def find_broken(site, record, pending=()):
                 continue
             path, fragment = resolved
             problem = suggestion = None
+            kind = "missing"
             if path.startswith("{"):
-                problem = ("引用的文件不存在", "the referenced file does not exist")
+                # A missing file was reported with its line while reading
+                # (safety's reference guard); here: a file Pelican could not link.
+                if not site.content_file_exists(path):
+                    continue
+                problem = ("引用的文件不是已发布的稿件或静态文件", "the referenced file is not a published piece or static file")
+                kind = "reference"
             elif path.startswith("/"):
                 problem = ("指向本站以外的地址", "points outside the site")
+                kind = "outside"
             else:
                 target = page if path == "" else site.file_for(path)
                 if target is None:
@@ -143,23 +156,24 @@ def find_broken(site, record, pending=()):
                     ids = record[target].ids if target in record else frozenset()
                     if fragment not in ids:
                         problem = (f"目标页面上没有 #{fragment} 这个位置", f"no #{fragment} on that page")
+                        kind = "fragment"
                         close = difflib.get_close_matches(fragment, sorted(ids), 1, 0.6)
                         suggestion = f"{link.split('#', 1)[0]}#{close[0]}" if close else None
             if problem is None:
                 continue
-            key = (entry.source if line else None, line, link, path)
+            key = (entry.source, line, link, path)
             item = broken.get(key)
             if item is None:
-                item = broken[key] = Broken(link, path, problem, suggestion)
+                item = broken[key] = Broken(link, path, problem, kind, suggestion)
             item.pages.append(page)
     return broken
 
 
 def suggest(site, broken, sources):
     """The likely intended target, when a close one exists."""
-    if broken.suggestion or broken.problem[0].startswith("指向本站以外"):
+    if broken.kind in ("fragment", "outside", "unpublished"):
         return broken.suggestion
-    if broken.target.startswith("{"):
+    if broken.kind == "reference":
         marker, _, written = broken.target.partition("}")
         close = difflib.get_close_matches(written.lstrip("/"), sources, 1, 0.6)
         return f"{marker}}}/{close[0]}" if close else None
@@ -208,8 +222,17 @@ class Attribution:
         return f"站点 site {pages[0]}", "", None
 
 
-def report_lines(site, record, settings, sources, pending=()):
-    """``[(where, message)]`` for every broken link, in a stable order."""
+def address(page):
+    """``notices/x/index.html`` as a resident's browser shows it: ``/notices/x/``."""
+    return "/" + (page[: -len("index.html")] if page.endswith("index.html") else page)
+
+
+def report_lines(site, record, settings, sources, pending=(), unpublished=None):
+    """``[(where, message)]`` for every broken link, in a stable order.
+
+    ``unpublished``: site path -> content file of every piece read, so a
+    ``{filename}`` link to a piece not (yet) published is found in its source."""
+    unpublished = unpublished or {}
     broken = find_broken(site, record, pending)
     content_links = defaultdict(list)  # link text -> [(source, line)], for listings that show a piece's summary
     for entry in record.values():
@@ -217,23 +240,41 @@ def report_lines(site, record, settings, sources, pending=()):
             if line and entry.source:
                 content_links[link].append((entry.source, line))
     attribution = Attribution(settings, site)
-    merged = {}
-    for (source, line, link, _), item in broken.items():
-        if source is None and content_links.get(link):
+    merged, by_target = {}, {}
+
+    def add(where, shown, prefix, item):
+        if (where, shown) in merged:
+            merged[(where, shown)][2].pages.extend(item.pages)
+        else:
+            merged[(where, shown)] = (shown, prefix, item)
+
+    # Links found in a content file first: the same target on a listing or
+    # in a feed (a summary, an absolute URL) is that file's link again.
+    for (source, line, link, path), item in sorted(broken.items(), key=lambda pair: (pair[0][0] is None, pair[0][1] is None)):
+        shown = link
+        if item.kind == "missing" and path.rstrip("/") in unpublished:
+            reference = unpublished[path.rstrip("/")]
+            item.problem = ("指向的稿件还没有发布（草稿、未到日期或未完成三审）", "the piece it links to is not published yet")
+            item.kind = "unpublished"
+            if not line and source:
+                line = line_of(source, os.path.basename(reference))
+                shown = "{filename}/" + reference
+        if line and source:
+            where = location(source, line)
+            by_target.setdefault((path, item.kind), (where, shown))
+            add(where, shown, "", item)
+            continue
+        if (path, item.kind) in by_target:
+            add(*by_target[(path, item.kind)], "", item)
+        elif content_links.get(link):
             source, line = content_links[link][0]
-        if source is not None:
-            where, prefix, shown = location(source, line), "", link
+            add(location(source, line), link, "", item)
         else:
             where, prefix, shown = attribution.locate(item)
-            shown = shown or link
-        key = (where, shown)
-        if key in merged:
-            merged[key][1].pages.extend(item.pages)
-        else:
-            merged[key] = (prefix, item)
+            add(where, shown or link, prefix, item)
     lines = []
-    for (where, shown), (prefix, item) in sorted(merged.items()):
-        pages = sorted(set(item.pages))
+    for (where, _), (shown, prefix, item) in sorted(merged.items()):
+        pages = sorted({address(page) for page in item.pages})
         found_on = "、".join(pages[:3]) + (f" 等 {len(pages)} 个页面" if len(pages) > 3 else "")
         zh, en = item.problem
         suggestion = suggest(site, item, sources)
