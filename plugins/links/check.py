@@ -179,10 +179,8 @@ def suggest(site, broken, sources):
         return f"{marker}}}/{close[0]}" if close else None
     wanted = "/" + broken.target
     addresses = site.addresses()
-    close = difflib.get_close_matches(wanted, addresses, 1, 0.75)
-    if not close:  # a mistyped last part: compare within the same folder
-        folder = wanted.rstrip("/").rsplit("/", 1)[0] + "/"
-        close = difflib.get_close_matches(wanted, [a for a in addresses if a.startswith(folder)], 1, 0.5)
+    # High enough that a deleted notice is not "found" in another dated one.
+    close = difflib.get_close_matches(wanted, addresses, 1, 0.78)
     return close[0] if close else None
 
 
@@ -217,7 +215,7 @@ class Attribution:
                 path = os.path.join(folder, name)
                 line = line_of(path, tail) if tail else None
                 if line:
-                    return location(path, line), "主题模板 theme template：", None
+                    return location(path, line), "主题模板 theme template：", "/" + broken.target
         pages = broken.pages
         return f"站点 site {pages[0]}", "", None
 

@@ -1,6 +1,7 @@
 """Nothing outside content/ is ever read or copied: not through ``{static}``
 or ``{filename}`` links with ``../``, nor through a symlink that points out."""
 
+import difflib
 import os
 import re
 
@@ -18,6 +19,17 @@ def resolve_reference(value, source_path, content_root):
     return os.path.normpath(os.path.join(os.path.dirname(source_path), value))
 
 
+def likely_reference(written, target, root):
+    """The file under content/ an editor most likely meant (a typo in a
+    ``{filename}`` or ``{static}`` link), as a path from content/."""
+    names = []
+    for folder, _, files in os.walk(root):
+        names.extend(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/") for name in files)
+    wanted = os.path.relpath(target, root).replace(os.sep, "/")
+    close = difflib.get_close_matches(wanted, names, 1, 0.75)
+    return close[0] if close else None
+
+
 def guard_references(content):
     """Report and disarm references that leave content/ before Pelican follows
     them (content_object_init runs before the generator collects static links)."""
@@ -28,10 +40,12 @@ def guard_references(content):
         target = resolve_reference(match["value"], source, root)
         if inside(target, root):
             if not os.path.exists(target):
+                close = likely_reference(match["value"], target, root)
+                hint = (f"；是否应为 {{{match['what']}}}/{close}？", f"; did you mean {{{match['what']}}}/{close}?") if close else ("", "")
                 report_error(
                     source,
                     line_of(source, match["value"]),
-                    f"引用的文件不存在：{match['value']} / referenced file not found: {match['value']!r}",
+                    f"引用的文件不存在：{match['value']}{hint[0]} / referenced file not found: {match['value']!r}{hint[1]}",
                 )
             return match.group(0)
         report_error(

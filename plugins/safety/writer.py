@@ -81,9 +81,16 @@ class GuardedWriter(Writer):
         self._source = f"订阅 feed {kwargs.get('path') or (args[0] if args else '?')}"
         self._piece = self._template = None
         public = public_site_url(self.settings)
-        if public:
-            context = {**context, "SITEURL": public}
-        return super().write_feed(elements, context, *args, **kwargs)
+        if not public:
+            return super().write_feed(elements, context, *args, **kwargs)
+        # A summary's links follow the shared context's localsiteurl (left
+        # relative by the last page rendered): absolute while the feed is written.
+        local = context.get("localsiteurl")
+        context["localsiteurl"] = public
+        try:
+            return super().write_feed(elements, {**context, "SITEURL": public}, *args, **kwargs)
+        finally:
+            context["localsiteurl"] = local
 
     def _open_w(self, filename, encoding, override=False):
         relative = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
