@@ -11,6 +11,7 @@ from .duplicates import check_duplicate_outputs
 from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
+from .templates import check_templates
 from .sanitize import sanitize_content
 from .writer import guarded_writer
 
@@ -27,6 +28,7 @@ def on_content_init(content):
 def on_all_generators_finalized(generators):
     _generators[:] = generators
     check_duplicate_outputs(generators)
+    check_templates(generators)
 
 
 def before_writing(pelican):

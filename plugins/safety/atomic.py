@@ -16,6 +16,7 @@ import sys
 import tempfile
 
 from blinker import signal
+from pelican.log import FatalLogger
 
 from ..common import logger
 
@@ -48,6 +49,18 @@ class ErrorCounter(logging.Handler):
         self.count += 1
 
 
+def take_over_fatal():
+    """`pelican --fatal errors|warnings` (as Pelican's docs suggest for CI)
+    makes Pelican raise in the middle of logging the first one, which ends
+    in a traceback after the message. The build fails the same way without
+    it: every message is logged, then the build stops, exit status 1, output
+    untouched. With ``warnings`` a warning fails the build too."""
+    fatal = FatalLogger.fatal_lvl
+    if fatal <= logging.CRITICAL:
+        FatalLogger.fatal_lvl = logging.CRITICAL + 1
+        error_counter.setLevel(min(fatal, logging.ERROR))
+
+
 error_counter = ErrorCounter()
 current_build = None  # the Pelican instance whose build is in progress
 
@@ -71,6 +84,7 @@ def start_build(pelican):
     root = logging.getLogger()
     if error_counter not in root.handlers:
         root.addHandler(error_counter)
+    take_over_fatal()
     error_counter.count = 0
     if pelican.settings.get("LINLI_CHECK_ONLY"):
         # `make check` writes nothing beside output/: photo checks use a temp dir.
@@ -106,7 +120,10 @@ def fail(pelican, message):
 
 def check_errors(pelican):
     if pelican is not None and error_counter.count:
-        fail(pelican, f"{error_counter.count} 个错误 / error(s)")
+        if error_counter.level < logging.ERROR:
+            fail(pelican, f"{error_counter.count} 个错误或提醒（--fatal warnings） / error(s) or warning(s)")
+        else:
+            fail(pelican, f"{error_counter.count} 个错误 / error(s)")
 
 
 def finish_check(pelican):
