@@ -45,11 +45,26 @@ class Site:
             key=len, reverse=True,
         )
         self.allowed = [item.strip("/") for item in allowed if item.strip("/")]
+        self._resolved = {}  # (page's folder, link) -> site path: most links are the theme's, on every page
 
     def site_path(self, page, link):
         """The path inside the site ``link`` on ``page`` points to, with its
         fragment: ``("notices/x/", "top")``; None for another site; "" path
         for the page itself."""
+        folder = page.rpartition("/")[0]
+        # A link that climbs exactly to the root ("../../theme/…" from two
+        # folders down, as every theme link in a relative build does) or starts
+        # there resolves the same from every page: one entry serves them all.
+        climbs = 0
+        while link.startswith("../", 3 * climbs):
+            climbs += 1
+        depth = folder.count("/") + 1 if folder else 0
+        key = (None, link) if climbs == depth or link.startswith(("/", "http:", "https:", "{")) else (folder, link)
+        if key not in self._resolved:
+            self._resolved[key] = self._site_path(folder + "/" if folder else "", link)
+        return self._resolved[key]
+
+    def _site_path(self, page, link):
         if link.startswith(SKIPPED_SCHEMES) or link.startswith("{"):
             return None if not link.startswith("{") else (link, None)
         for prefix in self.prefixes:
@@ -193,6 +208,7 @@ class Attribution:
         self.site = site
         self.settings_file = next((f for f in ("pelicanconf.py",) if os.path.isfile(f)), None)
         self.templates = os.path.join(str(settings.get("THEME") or ""), "templates")
+        self._located = {}
 
     def _setting_paths(self):
         for label, url in self.settings.get("NAV_LINKS") or []:
@@ -202,6 +218,12 @@ class Attribution:
             yield "SHARE_IMAGE", image, image
 
     def locate(self, broken):
+        key = (broken.target, broken.link)
+        if key not in self._located:
+            self._located[key] = self._locate(broken)
+        return self._located[key]
+
+    def _locate(self, broken):
         for name, shown, url in self._setting_paths():
             resolved = self.site.site_path("", url)
             if resolved and resolved[0] == broken.target:
