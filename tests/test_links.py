@@ -2,13 +2,12 @@
 resolves; a broken one is reported against the content file and line (or the
 setting or template) that holds it, with the likely intended target."""
 
-import re
 import subprocess
 import sys
 
 from plugins.links.check import Site
 from plugins.links.record import PageLinks, extract, page_links, source_line
-from tests.conftest import ROOT, article_source
+from tests.conftest import ROOT, article_source, flat_log
 from tests.test_notices import notice_source
 
 NOTICE = notice_source(
@@ -40,32 +39,30 @@ def planted_site(**extra):
     return files
 
 
-def flat(text):
-    """A log without line breaks, indentation and the logger's own location."""
-    return re.sub(r"(common|atomic)\.py:\d+", "", "".join(text.split()))
-
-
 def reports(log):
     """The link check's reports in a build log, whitespace removed."""
-    return [part for part in flat(log).split("WARNING") if "brokenlink" in part]
+    return [part for part in flat_log(log).split("WARNING") if "brokenlink" in part]
 
 
 def test_planted_broken_links_name_file_line_and_likely_target(make_site):
-    build = make_site(planted_site(), NAV_LINKS=[["通知公告", "notices/"], ["办事指南", "guide/"]], LINK_CHECK_ALLOW=[])
+    build = make_site(planted_site(), NAV_LINKS=[["通知公告", "notices/"], ["办事指南", "guide/"]], LINK_CHECK_ALLOW=[],
+                      SHARE_IMAGE="theme/img/shares.png")
     assert build.returncode == 0, build.log  # make html warns, the site is built
     found = reports(build.log)
-    assert len(found) == 5, found
-    log = flat(build.log)
+    assert len(found) == 6, found
+    log = flat_log(build.log)
     source = "articles/a.md"  # its body starts on line 9
-    assert flat(f"{source}:11: 链接 /notices/2026-11-01-water-outages/ 指向的页面或文件不存在") in log
-    assert flat("是否应为 /notices/2026-11-01-water-outage/？") in log
-    assert flat(f"{source}:13: 链接 /notices/2025-01-01-parking/ 指向的页面或文件不存在") in log
-    assert flat(f"{source}:15: 链接 /notices/2026-11-01-water-outage/#fujian 目标页面上没有 #fujian 这个位置") in log
+    assert flat_log(f"{source}:11: 链接 /notices/2026-11-01-water-outages/ 指向的页面或文件不存在") in log
+    assert flat_log("是否应为 /notices/2026-11-01-water-outage/？") in log
+    assert flat_log(f"{source}:13: 链接 /notices/2025-01-01-parking/ 指向的页面或文件不存在") in log
+    assert flat_log(f"{source}:15: 链接 /notices/2026-11-01-water-outage/#fujian 目标页面上没有 #fujian 这个位置") in log
     # NAV_LINKS given on the command line: reported against the setting.
-    assert flat("设置 NAV_LINKS “办事指南” → guide/：链接 guide/ 指向的页面或文件不存在") in log
+    assert flat_log("设置 NAV_LINKS “办事指南” → guide/：链接 guide/ 指向的页面或文件不存在") in log
+    assert flat_log("设置 SHARE_IMAGE theme/img/shares.png：链接 theme/img/shares.png 指向的页面或文件不存在") in log
+    assert flat_log("是否应为 /theme/img/share.png？") in log
     # This small site has no content/extra/favicon.svg: the theme's link is
     # reported once, against the template line, not once per page.
-    assert flat("theme/templates/base.html:14: 主题模板 theme template：链接 /favicon.svg 指向的页面或文件不存在") in log
+    assert flat_log("theme/templates/base.html:14: 主题模板 theme template：链接 /favicon.svg 指向的页面或文件不存在") in log
     assert "是否应为/notices/2026-11-01-water-outage/？/brokenlink/notices/2025-01-01-parking/" not in log
     # The removed 公示名单 took its link along; valid {filename} and #fragment links pass.
     assert "no-such-list" not in log
@@ -78,7 +75,7 @@ def test_publish_fails_on_a_broken_link_and_leaves_output_untouched(make_site, t
     (output / "index.html").write_text("上一次的网站", encoding="utf-8")
     build = make_site(planted_site(), settings_file="publishconf.py", output=output)
     assert build.returncode != 0
-    assert flat("articles/a.md:13: 链接 /notices/2025-01-01-parking/") in flat(build.log)
+    assert flat_log("articles/a.md:13: 链接 /notices/2025-01-01-parking/") in flat_log(build.log)
     assert sorted(p.name for p in output.iterdir()) == ["index.html"]
     assert (output / "index.html").read_text(encoding="utf-8") == "上一次的网站"
     assert not (tmp_path / "output.building").exists()

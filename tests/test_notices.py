@@ -11,6 +11,7 @@ import pytest
 
 from plugins.notices import status as st
 from plugins.notices.marked import BlockError, apply_blocks, find_blocks, list_is_public, removed_note
+from tests.conftest import flat_log
 
 D = datetime.date
 
@@ -486,11 +487,6 @@ def test_attachment_with_spaces_chinese_and_upper_case_extension(make_site):
 
 
 # --- a replacement scheduled ahead (issue 11) -------------------------------------
-
-def flat_log(log):
-    """A build log without Rich's line wrapping and logger locations."""
-    return re.sub(r"(common|atomic)\.py:\d+", "", "".join(log.split()))
-
 
 SCHEDULED = {
     "notices/2026-rules.md": notice_source("新公约", "2026-12-01 09:00", "公告", 文号="青禾社〔2026〕3号"),

@@ -3,13 +3,16 @@ broken ones where an editor can fix them: the content file and line that
 holds the link, or the setting or template that puts it on every page."""
 
 import difflib
+import functools
 import os
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from ..common import line_of, location, public_site_url
+from ..common import line_of, location, public_site_url, setting
+from ..share.cards import DEFAULTS as SHARE_DEFAULTS
 from .record import page_links
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "data:", "weixin:", "geo:")
@@ -113,10 +116,29 @@ class Site:
         written = reference.partition("}")[2].split("#", 1)[0].split("?", 1)[0]
         return os.path.isfile(os.path.join(self.content, written.lstrip("/")))
 
+    def missing_reference_on(self, source, line):
+        """Whether line ``line`` of ``source`` has a ``{static}``/``{filename}``
+        reference to a file that does not exist (safety's guard reports it)."""
+        try:
+            with open(source, encoding="utf-8", errors="replace") as handle:
+                text = handle.readlines()[line - 1]
+        except (OSError, IndexError):
+            return False
+        for marker in ("{static}", "{filename}", "|static|", "|filename|"):
+            start = text.find(marker)
+            while start >= 0:
+                written = re.split(r"[\s)\"'#?]", text[start + len(marker):], maxsplit=1)[0]
+                base = self.content if written.startswith("/") else os.path.dirname(source)
+                if not os.path.exists(os.path.join(base, written.lstrip("/"))):
+                    return True
+                start = text.find(marker, start + 1)
+        return False
+
     def is_allowed(self, path):
         path = path.strip("/")
         return any(path == item or path.startswith(item + "/") for item in self.allowed)
 
+    @functools.cached_property
     def addresses(self):
         """Every address a resident can open, as written from the site root."""
         found = []
@@ -193,7 +215,7 @@ def suggest(site, broken, sources):
         close = difflib.get_close_matches(written.lstrip("/"), sources, 1, 0.6)
         return f"{marker}}}/{close[0]}" if close else None
     wanted = "/" + broken.target
-    addresses = site.addresses()
+    addresses = site.addresses
     # High enough that a deleted notice is not "found" in another dated one.
     close = difflib.get_close_matches(wanted, addresses, 1, 0.78)
     return close[0] if close else None
@@ -213,7 +235,7 @@ class Attribution:
     def _setting_paths(self):
         for label, url in self.settings.get("NAV_LINKS") or []:
             yield "NAV_LINKS", f"“{label}” → {url}", url
-        image = self.settings.get("SHARE_IMAGE")
+        image = setting(self.settings, "SHARE_IMAGE", SHARE_DEFAULTS)
         if image:
             yield "SHARE_IMAGE", image, image
 
@@ -279,13 +301,20 @@ def report_lines(site, record, settings, sources, pending=(), unpublished=None):
             if not line and source:
                 line = line_of(source, os.path.basename(reference))
                 shown = "{filename}/" + reference
+        if not line and source and item.kind == "missing":
+            line = line_of(source, path.rstrip("/"))
+            if line and site.missing_reference_on(source, line):
+                by_target[(path, item.kind)] = None  # a {static}/{filename} file that does not exist:
+                continue  # reported while reading, here and wherever else it shows (feeds)
+            shown = link if not line else shown
         if line and source:
             where = location(source, line)
             by_target.setdefault((path, item.kind), (where, shown))
             add(where, shown, "", item)
             continue
         if (path, item.kind) in by_target:
-            add(*by_target[(path, item.kind)], "", item)
+            if by_target[(path, item.kind)] is not None:
+                add(*by_target[(path, item.kind)], "", item)
         elif content_links.get(link):
             source, line = content_links[link][0]
             add(location(source, line), link, "", item)

@@ -16,6 +16,7 @@ from blinker import signal
 from pelican.writers import Writer
 
 from ..common import public_site_url, relative_path, report_error
+from . import duplicates
 
 # Written outside the writer, after it: a page must not take these paths.
 RESERVED = ("sitemap.xml", "pagefind/")
@@ -97,6 +98,8 @@ class GuardedWriter(Writer):
         clash = self._owners.get(filename)
         if clash is None and relative.startswith(RESERVED):
             clash = f"站点文件 site file {relative}"
+        if clash is not None and relative in duplicates.clashing_paths:
+            return open(os.devnull, "w", encoding=encoding)
         if clash is not None:
             report_error(
                 self._source if self._source.endswith(".md") else clash,
