@@ -53,6 +53,13 @@ COLUMNS = ["社区动态", "党建引领", "红色物业", "便民服务"]
 # Extra header links after the columns: (label, URL relative to the site root).
 NAV_LINKS = [("通知公告", "notices/"), ("活动相册", "albums/"), ("办事指南", "guide/")]
 
+# --- Links (plugins/links/README.md) ------------------------------------------
+# Every internal link must lead to a page or file of the site: "warn" reports
+# broken ones (preview), "fail" stops the build (publishconf), "off".
+LINK_CHECK = "warn"
+# Paths the web server serves from elsewhere, e.g. ["/oa/", "/uploads/"].
+LINK_CHECK_ALLOW = []
+
 # --- Review and personal data (see README, "三审" and "个人信息") --------------
 REVIEW_REQUIRED = False
 PII_POLICY = "warn"
@@ -186,6 +193,7 @@ PLUGINS = [
     "plugins.search",
     "plugins.gallery",
     "plugins.assets",
+    "plugins.links",
     "plugins.incremental",
     "plugins.safety",
 ]

@@ -13,6 +13,7 @@ CANONICAL_SITEURL = SITEURL
 RELATIVE_URLS = False
 REVIEW_REQUIRED = True
 PII_POLICY = "fail"
+LINK_CHECK = "fail"
 # Gzip and Brotli copies beside each text file, for hosts with `gzip_static on`
 # and `brotli_static on` (deploy/nginx.conf).
 PRECOMPRESS = True

@@ -2,6 +2,7 @@
 the build fails for exactly the right files with the right messages, and
 nothing forbidden reaches any output byte."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import BUILD_DATE, ROOT, files_containing, run_pelican
+from tests.conftest import BUILD_DATE, ROOT, SMALL_SITE_ALLOW, files_containing, run_pelican
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 
@@ -33,7 +34,8 @@ def check_output(tmp_path_factory):
     shutil.copytree(HOSTILE, content)
     result = subprocess.run(
         [sys.executable, "-m", "plugins.safety", "publishconf.py",
-         f'PATH="{content}"', f'BUILD_DATE="{BUILD_DATE}"', f'CACHE_PATH="{content.parent / "cache"}"'],
+         f'PATH="{content}"', f'BUILD_DATE="{BUILD_DATE}"', f'CACHE_PATH="{content.parent / "cache"}"',
+         f"LINK_CHECK_ALLOW={json.dumps(SMALL_SITE_ALLOW)}"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     return result, content

@@ -223,3 +223,63 @@ def test_article_without_column_goes_to_the_first_column_and_summary_is_first_pa
 
 def test_full_width_digits_in_dates():
     assert fields.parse_date("２０２４－０７－０１　１５：５０") == datetime.datetime(2024, 7, 1, 15, 50)
+
+
+# --- property: no input makes the reader fail with anything but ContentError --------
+
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_KEYS = sorted(fields.ALIASES) + ["title", "date", "tags", "status", "slug", "template", "expires", "pinned", "x-y", "标"]
+_SEPARATORS = [":", "：", " : ", "：　", "::", ""]
+_ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "latin-1"]
+_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["2025-06-31", "2025/6/18", "２０２５年６月１８日", "是", "否", "draft", "hidden", "、、", "\x00", "9" * 40]),
+)
+
+
+def _property_reader(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("property")
+    return folder, LinliMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(folder)}))
+
+
+def _read_or_content_error(reader, folder, data):
+    path = folder / "articles" / "a.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    logging.disable(logging.CRITICAL)  # thousands of reports are expected
+    try:
+        content, metadata = reader.read(str(path))
+    except ContentError as error:
+        assert error.path and error.message  # names the file, says what
+        return None
+    finally:
+        logging.disable(logging.NOTSET)
+    assert isinstance(content, str) and "title" in metadata
+    return metadata
+
+
+@hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600))
+def test_arbitrary_bytes_give_a_piece_or_a_content_error(tmp_path_factory, data):
+    folder, reader = _property_reader(tmp_path_factory)
+    _read_or_content_error(reader, folder, data)
+
+
+@hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(_SEPARATORS), _VALUES), max_size=12),
+    body=st.text(max_size=200),
+    encoding=st.sampled_from(_ENCODINGS),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    nul=st.booleans(),
+)
+def test_header_and_body_junk_in_any_encoding_never_raises_anything_else(tmp_path_factory, header, body, encoding, newline, nul):
+    folder, reader = _property_reader(tmp_path_factory)
+    text = newline.join(f"{key}{separator}{value}" for key, separator, value in header) + newline * 2 + body
+    data = text.encode(encoding, errors="replace")
+    if nul:
+        data = data.replace(b"\n", b"\x00\n", 1)
+    _read_or_content_error(reader, folder, data)

@@ -11,6 +11,7 @@ import pytest
 
 from plugins.notices import status as st
 from plugins.notices.marked import BlockError, apply_blocks, find_blocks, list_is_public, removed_note
+from tests.conftest import flat_log
 
 D = datetime.date
 
@@ -483,3 +484,82 @@ def test_attachment_with_spaces_chinese_and_upper_case_extension(make_site):
     target = resolve(build.root, build.path("notices/form/index.html"), href)
     assert target.read_bytes() == data
     assert item.select_one(".notice-file-info").get_text() == "（Word，3 KB）"
+
+
+# --- a replacement scheduled ahead (issue 11) -------------------------------------
+
+SCHEDULED = {
+    "notices/2026-rules.md": notice_source("新公约", "2026-12-01 09:00", "公告", 文号="青禾社〔2026〕3号"),
+    "notices/2024-rules.md": notice_source("旧公约", "2024-03-01", "公告", 有效性="废止", 替代文件="2026-rules"),
+    "notices/water.md": notice_source("紧急停水通知", "2026-11-20 08:00"),
+}
+
+
+@pytest.mark.parametrize("day", ["2026-11-20", "2026-11-30"])
+def test_before_its_replacement_is_published_the_old_notice_stays_as_it_is(make_site, day):
+    build = make_site(SCHEDULED, BUILD_DATE=day)
+    assert build.returncode == 0, build.log  # nothing waits for next month's rules
+    assert board_titles(build) == ["紧急停水通知", "旧公约"]
+    old = build.html("notices/2024-rules/")
+    assert old.select_one(".notice-withdrawn") is None
+    assert [b.get_text() for b in old.select(".notice-head-badges .badge")] == ["公告", "生效中"]
+    assert "新公约" not in build.text("notices/2024-rules/index.html")
+    assert not build.path("notices/2026-rules/index.html").exists()
+    assert files_containing(build, "新公约") == []
+    log = flat_log(build.log)
+    assert "将由“新公约”替代，替代文件尚未发布（2026-12-01发布）" in log
+
+
+@pytest.mark.parametrize("day", ["2026-12-01", "2026-12-15"])
+def test_on_and_after_the_replacements_day_both_link_and_the_old_one_is_repealed(make_site, day):
+    build = make_site(SCHEDULED, BUILD_DATE=day)
+    assert build.returncode == 0, build.log
+    old = build.html("notices/2024-rules/")
+    note = old.select_one(".notice-withdrawn")
+    assert "本公告已废止" in note.get_text() and note.a["href"].endswith("notices/2026-rules/")
+    new = build.html("notices/2026-rules/")
+    assert new.select_one(".notice-replaces a").get_text() == "《旧公约》"
+    assert board_titles(build) == ["新公约", "紧急停水通知"]
+    assert "替代文件尚未发布" not in flat_log(build.log)
+
+
+def test_draft_or_unreviewed_replacement_is_a_reminder_and_a_missing_one_an_error(make_site, tmp_path):
+    files = {
+        "notices/new-draft.md": notice_source("草稿新规", "2026-11-01", 状态="draft"),
+        "notices/new-unreviewed.md": notice_source("未审新规", "2026-11-01", 终审=None),
+        "notices/old-a.md": notice_source("旧规甲", "2025-01-01", 有效性="废止", 替代文件="new-draft"),
+        "notices/old-b.md": notice_source("旧规乙", "2025-01-02", 有效性="失效", 替代文件="new-unreviewed"),
+    }
+    build = make_site(files, REVIEW_REQUIRED=True)
+    assert build.returncode == 0, build.log
+    log = flat_log(build.log)
+    assert "将由“草稿新规”替代，替代文件尚未发布（草稿）" in log
+    assert "将由“未审新规”替代，替代文件尚未发布（未完成三审）" in log
+    assert board_titles(build) == ["旧规乙", "旧规甲"]
+
+    missing = dict(files, **{"notices/old-c.md": notice_source("旧规丙", "2025-01-03", 有效性="废止", 替代文件="no-such")})
+    build = make_site(missing, REVIEW_REQUIRED=True, output=tmp_path / "again")
+    assert build.returncode != 0
+    assert "替代文件“no-such”不存在" in flat_log(build.log)
+
+
+def test_make_check_lists_a_scheduled_replacement_as_a_reminder(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    for relative, text in SCHEDULED.items():
+        target = tmp_path / "content" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for folder in ("articles", "pages"):
+        (tmp_path / "content" / folder).mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "plugins.safety", "publishconf.py", f'PATH="{tmp_path / "content"}"',
+         f'CACHE_PATH="{tmp_path / "cache"}"', 'BUILD_DATE="2026-11-20"', 'LINK_CHECK_ALLOW=["favicon.svg", "guide/"]'],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    reminder = [line for line in result.stdout.splitlines() if "替代文件尚未发布" in line]
+    assert len(reminder) == 1 and "2024-rules.md:" in reminder[0] and "[提醒 warning]" in reminder[0]

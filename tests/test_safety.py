@@ -123,7 +123,7 @@ def test_check_writes_nothing_beside_output(tmp_path):
     output = tmp_path / "out"
     subprocess.run(
         [sys.executable, "-m", "plugins.safety", "publishconf.py", f'PATH="{content}"', f'OUTPUT_PATH="{output}"',
-         f'CACHE_PATH="{tmp_path / "cache"}"'],
+         f'CACHE_PATH="{tmp_path / "cache"}"', 'LINK_CHECK_ALLOW=["/favicon.svg", "/guide/"]'],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "content"]
@@ -251,3 +251,88 @@ def test_static_folder_or_source_that_reaches_the_copy_is_dropped_with_an_error(
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 3
     assert sum("文件夹" in e for e in errors) == 2 and sum("源文件" in e for e in errors) == 1
+
+# --- never a traceback: --fatal and an unknown template (issue 11) -------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.conftest import ROOT, flat_log  # noqa: E402
+
+
+def pelican_with(tmp_path, files, *flags):
+    """Build ``files`` on top of a good site as CI does: plain pelican with flags."""
+    content = tmp_path / "content"
+    for relative, data in {**GOOD, **files}.items():
+        target = content / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    (content / "pages").mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "pelican", str(content), "-o", str(tmp_path / "output"),
+               "-s", str(ROOT / "pelicanconf.py"), *flags, "-e", 'BUILD_DATE="2026-11-20"',
+               f'CACHE_PATH="{tmp_path / "cache"}"', 'LINK_CHECK_ALLOW=["/favicon.svg", "/guide/"]']
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "200"})
+    return result.returncode, result.stdout + result.stderr
+
+
+def previous_site(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("上一次的网站", encoding="utf-8")
+    return lambda: sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("output")) == ["output"] and \
+        [p.name for p in output.iterdir()] == ["index.html"]
+
+
+BAD_DATE = {"articles/bad.md": "标题：坏稿件\n日期：2026-13-01\n\n正文\n"}
+GBK_ONLY = {"articles/gbk.md": article_source(title="记事本保存的稿件", slug="gbk").encode("gbk")}
+UNKNOWN_TEMPLATE = {"articles/odd.md": article_source(title="模板写错", slug="odd", template="artcle")}
+
+
+@pytest.mark.parametrize("flag", ["errors", "warnings"])
+def test_fatal_flag_gives_the_message_and_exit_status_without_a_traceback(tmp_path, flag):
+    untouched = previous_site(tmp_path)
+    status, log = pelican_with(tmp_path, BAD_DATE, "--fatal", flag)
+    assert status == 1
+    assert "Traceback" not in log and "RuntimeError" not in log
+    assert "bad.md:2" in log and "2026-13-01" in log
+    assert untouched()
+
+
+def test_fatal_warnings_fails_on_a_warning_alone(tmp_path):
+    untouched = previous_site(tmp_path)
+    status, log = pelican_with(tmp_path, GBK_ONLY, "--fatal", "warnings")
+    assert status == 1 and "Traceback" not in log
+    assert "gbk.md: 文件不是 UTF-8" in log
+    assert untouched()
+    status, log = pelican_with(tmp_path, GBK_ONLY, "--fatal", "errors")
+    assert status == 0, log  # a warning is only a warning there
+
+
+@pytest.mark.parametrize("flags", [(), ("--fatal", "errors"), ("--fatal", "warnings")])
+def test_unknown_template_names_the_file_and_line(tmp_path, flags):
+    untouched = previous_site(tmp_path)
+    status, log = pelican_with(tmp_path, UNKNOWN_TEMPLATE, *flags)
+    assert status == 1
+    assert "Traceback" not in log and "PelicanTemplateNotFound" not in log
+    flat = flat_log(log)
+    assert "odd.md:8:" in flat and "模板“artcle”不存在，是否应为article？" in flat
+    assert untouched()
+
+
+def test_make_check_reports_an_unknown_template_without_a_traceback(tmp_path):
+    content = tmp_path / "content"
+    for relative, data in {**GOOD, **UNKNOWN_TEMPLATE}.items():
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        (content / relative).write_text(data, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "plugins.safety", "publishconf.py", f'PATH="{content}"', f'CACHE_PATH="{tmp_path / "cache"}"',
+         'LINK_CHECK_ALLOW=["/favicon.svg", "/guide/"]'],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "odd.md:8: [错误 error] 模板“artcle”不存在" in result.stdout

@@ -270,6 +270,7 @@ class NoticesGenerator(Generator):
         notice.tag_names = [str(tag) for tag in getattr(notice, "tags", None) or []]
         notice.attachments_removed = 0
         notice.replacement = None
+        notice.scheduled_replacement = None  # named but not yet published
         notice.replaces = []
 
     def _publish_attachments(self, read, written):
@@ -322,11 +323,7 @@ class NoticesGenerator(Generator):
             target = published.get(target_key)
             if target is None:
                 if target_key in unpublished:
-                    report_error(
-                        notice.source_path, line,
-                        f"替代文件“{target_key}”还没有发布（草稿、未到日期或未完成三审） / "
-                        f"replacement {target_key!r} is not published yet",
-                    )
+                    self._schedule_replacement(notice, unpublished[target_key], line)
                 else:
                     report_error(
                         notice.source_path, line,
@@ -345,6 +342,25 @@ class NoticesGenerator(Generator):
                 )
             notice.replacement = target
             target.replaces.append(notice)
+
+    def _schedule_replacement(self, notice, target, line):
+        """An editor marks the old notice now and schedules its replacement:
+        until the replacement is published the old one stays in force as it
+        is (nothing else waits for it); ``make check`` keeps reminding."""
+        reason = unpublishable_reason(target, self.settings)
+        if reason is None:
+            when, why = "草稿", "it is a draft"
+        elif target.date.date() > build_date(self.settings):
+            when, why = f"{target.date:%Y-%m-%d} 发布", f"it is dated {target.date:%Y-%m-%d}"
+        else:
+            when, why = "未完成三审", "its review sign-off is missing"
+        report_warning(
+            notice.source_path, line,
+            f"将由“{target.title}”替代，替代文件尚未发布（{when}），在那之前本{notice.kind}保持{st.VALID} / "
+            f"to be replaced by {notice.replacedby!r}, not published yet ({why}): stays in force until then",
+        )
+        notice.validity = st.VALID
+        notice.scheduled_replacement = target
 
     # --- status and listings --------------------------------------------------
 

@@ -11,6 +11,7 @@ from .duplicates import check_duplicate_outputs
 from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
+from .templates import check_templates
 from .sanitize import sanitize_content
 from .writer import guarded_writer
 
@@ -27,18 +28,26 @@ def on_content_init(content):
 def on_all_generators_finalized(generators):
     _generators[:] = generators
     check_duplicate_outputs(generators)
+    check_templates(generators)
 
 
 def before_writing(pelican):
     """Pelican asks for its writer after every all_generators_finalized
     receiver has run (the photo pipeline among them) and before anything
-    is written: the one moment every check has been made."""
+    is written: the one moment every content check has been made.
+    `make check` goes on rendering into its temporary folder (for the link
+    check) whatever it found."""
+    if not pelican.settings.get("LINLI_CHECK_ONLY"):
+        atomic.check_errors(pelican)
+    return guarded_writer(pelican)
+
+
+def on_finalized(pelican):
     if pelican.settings.get("LINLI_CHECK_ONLY"):
         run_extra_checks(_generators, pelican.settings, logger)
-        atomic.discard_staging(pelican)
+        atomic.finish_check(pelican)
         raise CheckFinished()
-    atomic.check_errors(pelican)
-    return guarded_writer(pelican)
+    atomic.finish_build(pelican)
 
 
 def register():
@@ -48,5 +57,5 @@ def register():
     signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.get_writer.connect(before_writing)
-    signals.finalized.connect(atomic.finish_build)
+    signals.finalized.connect(on_finalized)
     atomic.site_complete.connect(precompress)

@@ -3,8 +3,9 @@ succeeded, so a failed build never leaves a half-written or stale-mixed site.
 
 Every ERROR logged during a build (by Pelican or by any plugin) fails it.
 Post-build steps that must see the finished tree before the swap connect to
-``site_rendered`` (renames files and rewrites references, e.g. asset
-fingerprints), ``site_written`` (adds files, e.g. the search index) and then
+``site_rendered`` (renames files, e.g. the hashed theme files), ``site_written``
+(adds files, e.g. the search index), ``site_verified``
+(checks the finished tree, e.g. links; also run by `make check`) and then
 ``site_complete`` (rewrites files, e.g. precompression): blinker does not keep
 receivers in order, so each stage is its own signal. ``site_swapped`` follows
 the swap (the incremental build's record describes the published files).
@@ -20,11 +21,13 @@ import tempfile
 import uuid
 
 from blinker import signal
+from pelican.log import FatalLogger
 
 from ..common import logger
 
 site_rendered = signal("linli_site_rendered")
 site_written = signal("linli_site_written")
+site_verified = signal("linli_site_verified")
 site_complete = signal("linli_site_complete")
 # Sent after the swap, with the folder the site now lives in.
 site_swapped = signal("linli_site_swapped")
@@ -53,6 +56,18 @@ class ErrorCounter(logging.Handler):
 
     def emit(self, record):
         self.count += 1
+
+
+def take_over_fatal():
+    """`pelican --fatal errors|warnings` (as Pelican's docs suggest for CI)
+    makes Pelican raise in the middle of logging the first one, which ends
+    in a traceback after the message. The build fails the same way without
+    it: every message is logged, then the build stops, exit status 1, output
+    untouched. With ``warnings`` a warning fails the build too."""
+    fatal = FatalLogger.fatal_lvl
+    if fatal <= logging.CRITICAL:
+        FatalLogger.fatal_lvl = logging.CRITICAL + 1
+        error_counter.setLevel(min(fatal, logging.ERROR))
 
 
 error_counter = ErrorCounter()
@@ -103,14 +118,15 @@ def start_build(pelican):
     root = logging.getLogger()
     if error_counter not in root.handlers:
         root.addHandler(error_counter)
-    if root.getEffectiveLevel() > logging.ERROR:
+    take_over_fatal()
+    if root.getEffectiveLevel() > error_counter.level:
         # `pelican -q` raises the root level to CRITICAL, which would drop
         # errors before they are counted (and publish a broken site): keep
         # the terminal quiet with the handlers' levels instead.
         for handler in root.handlers:
             if handler is not error_counter:
                 handler.setLevel(max(handler.level, root.level))
-        root.setLevel(logging.ERROR)
+        root.setLevel(error_counter.level)
     error_counter.count = 0
     if pelican.settings.get("LINLI_CHECK_ONLY"):
         # `make check` writes nothing beside output/: photo checks use a temp dir.
@@ -143,7 +159,19 @@ def fail(pelican, message):
 
 def check_errors(pelican):
     if pelican is not None and error_counter.count:
-        fail(pelican, f"{error_counter.count} 个错误 / error(s)")
+        if error_counter.level < logging.ERROR:
+            fail(pelican, f"{error_counter.count} 个错误或提醒（--fatal warnings） / error(s) or warning(s)")
+        else:
+            fail(pelican, f"{error_counter.count} 个错误 / error(s)")
+
+
+def finish_check(pelican):
+    """`make check`: the site was rendered into a temporary folder; run the
+    checks of the finished tree on it (not the search index), then drop it."""
+    staging = getattr(pelican, "linli_staging", None)
+    if staging and os.path.isdir(staging):
+        site_verified.send(pelican, output_path=staging)
+    discard_staging(pelican)
 
 
 def finish_build(pelican):
@@ -155,6 +183,10 @@ def finish_build(pelican):
         return
     site_rendered.send(pelican, output_path=staging)
     site_written.send(pelican, output_path=staging)
+    site_verified.send(pelican, output_path=staging)
+    check_errors(pelican)
+    if not os.path.isdir(staging):
+        return
     site_complete.send(pelican, output_path=staging)
     check_errors(pelican)
     if not os.path.isdir(staging):

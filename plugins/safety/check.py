@@ -124,6 +124,8 @@ def main(argv):
         Pelican(settings).run()
     except CheckFinished:
         pass
+    except Exception as error:  # the report still says what was found before it
+        collector.records.append((logging.ERROR, f"检查中断 / check stopped: {error.__class__.__name__}: {error}"))
     report, errors = format_report(collector.records)
     print(report)
     return 1 if errors else 0

@@ -39,8 +39,14 @@ def site_pages(settings):
     return pages
 
 
+# Output paths already reported as clashes in this build: the writer (which
+# `make check` runs even after errors) does not report them a second time.
+clashing_paths = set()
+
+
 def check_duplicate_outputs(generators):
     found = False
+    clashing_paths.clear()
     owners = output_owners(generators)
     if generators:
         for path, label in site_pages(generators[0].settings).items():
@@ -50,6 +56,7 @@ def check_duplicate_outputs(generators):
         unique = sorted(set(sources))
         if len(unique) > 1:
             found = True
+            clashing_paths.add(path)
             files = [source for source in unique if not source.startswith("站点页面")]
             reported = files[-1]
             others = "、".join(relative_path(source) for source in unique if source != reported)

@@ -4,6 +4,7 @@ Nothing inside it is copied whole either: Pelican copies a ``{static}``
 folder (``{static}/``, ``{attach}.``) with everything in it, drafts included,
 and copies an editor's Markdown source as it is."""
 
+import difflib
 import os
 from urllib.parse import urlparse
 
@@ -34,7 +35,9 @@ def reference_problem(what, value, target, root):
     if not inside(target, root):
         return f"引用 {value} 指向 content/ 以外，已拒绝 / reference {value!r} points outside content/"
     if not os.path.exists(target):
-        return f"引用的文件不存在：{value} / referenced file not found: {value!r}"
+        close = likely_reference(value, target, root)
+        hint = (f"；是否应为 {{{what}}}/{close}？", f"; did you mean {{{what}}}/{close}?") if close else ("", "")
+        return f"引用的文件不存在：{value}{hint[0]} / referenced file not found: {value!r}{hint[1]}"
     if os.path.isdir(target):
         folder = " content/ 整个文件夹" if os.path.realpath(target) == os.path.realpath(root) else "文件夹"
         if what not in _COPIED:
@@ -53,6 +56,17 @@ def reference_problem(what, value, target, root):
             f"link to a piece with {{filename}}"
         )
     return None
+
+
+def likely_reference(written, target, root):
+    """The file under content/ an editor most likely meant (a typo in a
+    ``{filename}`` or ``{static}`` link), as a path from content/."""
+    names = []
+    for folder, _, files in os.walk(root):
+        names.extend(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/") for name in files)
+    wanted = os.path.relpath(target, root).replace(os.sep, "/")
+    close = difflib.get_close_matches(wanted, names, 1, 0.75)
+    return close[0] if close else None
 
 
 def guard_references(content):
