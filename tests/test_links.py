@@ -172,3 +172,20 @@ def test_site_paths_under_a_sub_path_and_the_public_address(tmp_path):
     assert site.file_for("notices/a/") == "notices/a/index.html"
     assert site.file_for("notices/a") == "notices/a/index.html"
     assert site.file_for("notices/b/") is None
+
+
+def test_a_page_carried_over_unchanged_is_still_checked_and_named(make_site, tmp_path):
+    """An incremental rebuild carries the article's page over unchanged; the
+    notice it links to by address is deleted: the link is still reported
+    against the article's file and line."""
+    article = article_source("停水提醒", slug="reminder", body="详见[停水通知](/notices/2026-11-01-water-outage/)。")
+    files = {"notices/2026-11-01-water-outage.md": NOTICE, "articles/a.md": article}
+    first = make_site(files)
+    assert first.returncode == 0 and not reports(first.log), first.log
+    page = first.path("2026/01/reminder/index.html")
+    inode = page.stat().st_ino
+    (tmp_path / "content" / "notices" / "2026-11-01-water-outage.md").unlink()
+    second = make_site({"articles/a.md": article})
+    assert second.returncode == 0, second.log
+    assert page.stat().st_ino == inode  # carried over (linked), not rendered again
+    assert flat_log("articles/a.md:9: 链接 /notices/2026-11-01-water-outage/ 指向的页面或文件不存在") in flat_log(second.log)

@@ -170,6 +170,7 @@ def finish_check(pelican):
     checks of the finished tree on it (not the search index), then drop it."""
     staging = getattr(pelican, "linli_staging", None)
     if staging and os.path.isdir(staging):
+        site_rendered.send(pelican, output_path=staging)
         site_verified.send(pelican, output_path=staging)
     discard_staging(pelican)
 
