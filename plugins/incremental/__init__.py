@@ -3,9 +3,10 @@ carry every other page over from the previous output, byte for byte what a
 clean build writes (SPEC §6; proved by tests/test_incremental.py).
 
 The build is still staged and swapped in whole (plugins/safety/atomic.py):
-a carried-over page is copied into the staging folder like a rendered one,
-so a failed build leaves output/ untouched and a deleted or renamed source
-leaves no page behind. Anything that cannot be attributed to single pages —
+a carried-over page is a hard link in the staging folder to the published
+file (nothing ever writes into a staged file in place), so a failed build
+leaves output/ untouched and a deleted or renamed source leaves no page
+behind. Anything that cannot be attributed to single pages —
 settings, templates, theme files, plugin code, library versions — changes
 the site-wide key and renders everything again.
 """
