@@ -2,10 +2,13 @@
 and one way to report a content problem as ``file:line: message``."""
 
 import datetime
+import hashlib
 import html
+import json
 import logging
 import os
 import re
+import tempfile
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -115,3 +118,22 @@ def plain_text(markup, limit=None):
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip("，。、；： ") + "…"
     return text
+
+
+def output_cache_file(settings, name):
+    """``CACHE_PATH/<name>-<output folder>.json``: what a build remembers about
+    the output folder it published (one file per folder: `make html` and
+    tests may build several)."""
+    output = os.path.abspath(settings["OUTPUT_PATH"]).encode("utf-8", "surrogateescape")
+    return os.path.join(settings["CACHE_PATH"], f"{name}-{hashlib.blake2b(output, digest_size=8).hexdigest()}.json")
+
+
+def write_json(path, data):
+    """Write ``data`` as JSON so a reader never sees half a file (a killed
+    build leaves the previous one)."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+    os.replace(temporary, path)

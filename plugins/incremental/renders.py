@@ -18,10 +18,10 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 
 from jinja2 import meta
 
+from ..common import output_cache_file, write_json
 from .fingerprint import Fingerprints
 
 # Values every page may read without naming them: filters get SITEURL from
@@ -77,9 +77,7 @@ def site_key(settings, theme=True):
 
 
 def record_path(settings):
-    output = os.path.abspath(settings["OUTPUT_PATH"])
-    name = hashlib.blake2b(output.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
-    return os.path.join(settings["CACHE_PATH"], f"linli-renders-{name}.json")
+    return output_cache_file(settings, "linli-renders")
 
 
 def load_record(settings, key):
@@ -215,12 +213,7 @@ class Renders:
             except OSError:
                 continue
             files[name] = [key, stat.st_size, stat.st_mtime_ns, indexed]
-        path = record_path(self.settings)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".linli-renders-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"site": self.key, "files": files}, out, separators=(",", ":"))
-        os.replace(temporary, path)
+        write_json(record_path(self.settings), {"site": self.key, "files": files})
         if _DEBUG is not None:
             with open(os.environ["LINLI_DEBUG_KEYS"], "w", encoding="utf-8") as out:
                 json.dump(_DEBUG, out, indent=1, sort_keys=True)

@@ -4,14 +4,12 @@ to an id of the target page). A broken one is reported against the content
 file and line holding it, or the setting or template writing it, with the
 likely intended target. See README.md."""
 
-import hashlib
 import json
 import os
-import tempfile
 
 from pelican import signals
 
-from ..common import relative_path, report_error, report_warning, setting
+from ..common import output_cache_file, relative_path, report_error, report_warning, setting, write_json
 from ..metadata.encoding import read_source
 from ..safety import atomic
 from ..safety.writer import RESERVED, file_carried, file_written
@@ -93,8 +91,7 @@ def check_site(pelican, output_path):
 
 
 def _record_path(settings):
-    output = os.path.abspath(settings["OUTPUT_PATH"]).encode("utf-8", "surrogateescape")
-    return os.path.join(settings["CACHE_PATH"], f"linli-links-{hashlib.blake2b(output, digest_size=8).hexdigest()}.json")
+    return output_cache_file(settings, "linli-links")
 
 
 def _load(settings):
@@ -110,12 +107,7 @@ def save_record(pelican, target, **_):
     settings = pelican.settings
     if not _enabled(settings) or not settings.get("CACHE_PATH"):
         return
-    path = _record_path(settings)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".linli-links-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump({name: entry.to_json() for name, entry in sorted(record.items())}, out, ensure_ascii=False)
-    os.replace(temporary, path)
+    write_json(_record_path(settings), {name: entry.to_json() for name, entry in sorted(record.items())})
 
 
 def register():

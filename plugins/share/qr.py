@@ -6,10 +6,11 @@ keyed by URL, so a rebuild makes only the codes of new addresses."""
 import json
 import os
 import re
-import tempfile
 
 import zxingcpp
 from markupsafe import Markup, escape
+
+from ..common import write_json
 
 LABEL = "用手机扫码打开本页"
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
@@ -57,12 +58,7 @@ def save(cache_path):
     global _dirty
     if not cache_path or not _dirty:
         return
-    os.makedirs(cache_path, exist_ok=True)
-    data = {"version": DRAWING_VERSION, "codes": dict(sorted(_drawings.items()))}
-    handle, temporary = tempfile.mkstemp(dir=cache_path, prefix=".share-qr-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-    os.replace(temporary, os.path.join(cache_path, CACHE_FILE))
+    write_json(os.path.join(cache_path, CACHE_FILE), {"version": DRAWING_VERSION, "codes": dict(sorted(_drawings.items()))})
     _dirty = False
 
 
