@@ -139,3 +139,23 @@ def test_a_rebuild_frees_the_previous_builds_pages():
     # Only this article is asked about: other tests in the same worker may
     # hold pieces of their own builds.
     assert alive() is None
+
+
+def test_the_search_index_catches_up_after_the_page_is_shown(devserver):
+    """The preview shows the edited page first and brings Pagefind's index up
+    to date in the background (SEARCH_INDEX_LATER); `make html` never does."""
+    import time
+
+    server = devserver(site())
+    server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
+    entry = server.output / "pagefind" / "pagefind-entry.json"
+    before = entry.read_bytes()
+    first = server.status()["build"]
+    server.write(ARTICLE, article_source(title="电梯维修通知", slug="lift-repair", body="新增的搜索词：翡翠湖畔。"))
+    server.wait_for(lambda s: s["build"] > first and s["state"] == "ok")
+    assert "翡翠湖畔" in server.get(URL)[1]
+    deadline = time.monotonic() + 120
+    while entry.read_bytes() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert entry.read_bytes() != before, server.log
+    assert "搜索索引在后台更新" in server.log

@@ -31,6 +31,7 @@ from pelican.utils import memoized
 
 from ..common import location, relative_path
 from ..safety.atomic import BuildFailed
+from ..search.index import index_later
 from .server import BuildStatus, make_server, serve_in_background
 
 PLUGINS_DIR = Path(__file__).resolve().parents[1]
@@ -161,6 +162,7 @@ class Preview:
         signals.content_object_init.connect(self.progress.count_read)
         signals.content_written.connect(self.progress.count_written)
         self.number = 0  # good builds of this process
+        self.indexing = None  # the search index of the last build, made after it was shown
         # Build ids grow across restarts, so a page served before one reloads after it.
         self.first_id = int(time.time() * 1000)
         try:  # where to serve and what to watch, even if the settings are broken
@@ -176,6 +178,8 @@ class Preview:
         with collecting() as collector:
             try:
                 self.pelican, self.settings = get_instance(self.args)
+                # The edited page first; the search index catches up after it.
+                self.settings["SEARCH_INDEX_LATER"] = True
             except Exception as error:
                 escaped = error
                 collector.errors.append(describe_exception(error))
@@ -202,6 +206,9 @@ class Preview:
         return False
 
     def build(self, first=False):
+        if self.indexing is not None:  # the index of the last build, still being made
+            self.indexing.join()
+            self.indexing = None
         self.status.update(state="building")
         # Warnings repeat on every build, as in a fresh `make html`.
         LimitFilter._raised_messages.clear()
@@ -238,6 +245,10 @@ class Preview:
             self.status.update(build=self.first_id + self.number, state="ok", errors=[], seconds=seconds)
             console.print(f"第 {self.number} 次构建完成，用时 {seconds:.1f} 秒，页面将自动刷新 / build {self.number} done",
                           highlight=False)
+            if getattr(self.pelican, "linli_search_pending", False):
+                console.print("搜索索引在后台更新 / search index updating in the background", highlight=False)
+                self.indexing = threading.Thread(target=index_later, args=(self.pelican,), name="preview-search")
+                self.indexing.start()
 
     def restart(self, port):
         """Start afresh on the same port (the pages open on it reconnect)."""

@@ -31,7 +31,8 @@ ALWAYS = ("SITEURL", "localsiteurl", "output_file")
 # reaches pages only through what it computes (notice status …), which the
 # pieces' fingerprints carry.
 NOT_RENDERED = frozenset(
-    {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY"}
+    {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY",
+     "SEARCH_INDEX_LATER"}
 )
 LIBRARIES = (
     "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",

@@ -10,7 +10,12 @@ from markupsafe import Markup, escape
 from .. import incremental
 from ..common import report_error, setting
 
-DEFAULTS = {"SEARCH_INDEX": True}
+DEFAULTS = {
+    "SEARCH_INDEX": True,
+    # `make devserver` only: a changed site keeps the previous index for this
+    # build and `index_later()` brings it up to date once the page is shown.
+    "SEARCH_INDEX_LATER": False,
+}
 
 KIND_LABELS = {"Article": None, "Page": "页面", "Album": "相册"}
 
@@ -42,8 +47,15 @@ def search_attributes(content):
 def build_index(pelican, output_path, **_):
     if not setting(pelican.settings, "SEARCH_INDEX", DEFAULTS):
         return
-    if _carry_over(pelican, output_path):
+    unchanged = _search_index_unchanged()
+    later = setting(pelican.settings, "SEARCH_INDEX_LATER", DEFAULTS)
+    if (unchanged or later) and _copy_previous(output_path):
+        pelican.linli_search_pending = getattr(pelican, "linli_search_pending", False) or not unchanged
         return
+    run_pagefind(output_path)
+
+
+def run_pagefind(output_path):
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", output_path, "--silent"],
         capture_output=True,
@@ -53,14 +65,25 @@ def build_index(pelican, output_path, **_):
         report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {result.stderr.strip()[-500:]}")
 
 
-def _carry_over(pelican, output_path):
-    """No page Pagefind reads changed since the last build: its index is the
-    previous one, byte for byte, so copy it rather than index the site again."""
+def index_later(pelican):
+    """The index a SEARCH_INDEX_LATER build left as it was, made again over
+    the published preview (called by the devserver after the page reloaded)."""
+    if getattr(pelican, "linli_search_pending", False):
+        pelican.linli_search_pending = False
+        run_pagefind(pelican.settings["OUTPUT_PATH"])
+
+
+def _search_index_unchanged():
     renders = incremental.current()
-    if renders is None or not renders.search_index_unchanged():
-        return False
-    previous = os.path.join(renders.output, "pagefind")
-    if not os.path.isdir(previous):
+    return renders is not None and renders.search_index_unchanged()
+
+
+def _copy_previous(output_path):
+    """Copy the previous build's index: byte for byte the one a clean build
+    makes when no page Pagefind reads changed."""
+    renders = incremental.current()
+    previous = os.path.join(renders.output, "pagefind") if renders is not None else None
+    if previous is None or not os.path.isdir(previous):
         return False
     shutil.copytree(previous, os.path.join(output_path, "pagefind"))
     return True
