@@ -49,28 +49,26 @@ class Fingerprints:
 
     # --- content ----------------------------------------------------------
     def content(self, item):
-        key = id(item)
-        found = self._deep.get(key)
+        return self._piece(item, _IN_CONTENT, self._deep)
+
+    def shallow(self, item):
+        return self._piece(item, _IN_SHALLOW, self._shallow)
+
+    def _piece(self, item, mode, memo):
+        found = memo.get(id(item))
         if found is None:
             parts = [type(item).__name__]
-            self._attributes(item, parts, _IN_CONTENT)
-            text = getattr(item, "_content", None)
-            summary = getattr(item, "metadata", {}).get("summary")
-            if any(isinstance(t, str) and _INTRASITE.search(t) for t in (text, summary)):
+            self._attributes(item, parts, mode)
+            if mode is _IN_CONTENT and self._links_in(item):
                 parts.append("links=" + self.links)
-            found = self._deep[key] = _digest("\x1f".join(parts))
+            found = memo[id(item)] = _digest("\x1f".join(parts))
             self._keep.append(item)
         return found
 
-    def shallow(self, item):
-        key = id(item)
-        found = self._shallow.get(key)
-        if found is None:
-            parts = [type(item).__name__]
-            self._attributes(item, parts, _IN_SHALLOW)
-            found = self._shallow[key] = _digest("\x1f".join(parts))
-            self._keep.append(item)
-        return found
+    @staticmethod
+    def _links_in(item):
+        texts = (getattr(item, "_content", None), getattr(item, "metadata", {}).get("summary"))
+        return any(isinstance(text, str) and _INTRASITE.search(text) for text in texts)
 
     def _attributes(self, item, parts, mode):
         for name in sorted(vars(item)):

@@ -20,6 +20,7 @@ import shutil
 import sys
 
 from jinja2 import meta
+from pelican.contents import Content
 
 from ..common import output_cache_file, write_json
 from .fingerprint import Fingerprints
@@ -248,8 +249,6 @@ def _read_by(environment, name, seen=None):
 
 
 def _collect_pieces(value, pieces, depth):
-    from pelican.contents import Content
-
     if isinstance(value, Content):
         pieces.setdefault((str(getattr(value, "source_path", "")), type(value).__name__, id(value)), value)
     elif depth and isinstance(value, (list, tuple)):
