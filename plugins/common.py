@@ -134,6 +134,8 @@ def write_json(path, data):
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    # json.dumps, not json.dump: only the one-shot call uses the C encoder.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        out.write(text)
     os.replace(temporary, path)

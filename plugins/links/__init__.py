@@ -107,6 +107,8 @@ def save_record(pelican, target, **_):
     settings = pelican.settings
     if not _enabled(settings) or not settings.get("CACHE_PATH"):
         return
+    if record == _previous:
+        return  # what the file already holds (a rebuild that changed no links)
     write_json(_record_path(settings), {name: entry.to_json() for name, entry in sorted(record.items())})
 
 

@@ -90,6 +90,7 @@ def _source_hits(content, allowed):
     hits = [
         (number, hit)
         for number, line in enumerate(lines, 1)
+        if may_hold_pii(line)
         for hit in find_pii(line)
         if not is_allowed(hit, allowed)
     ]

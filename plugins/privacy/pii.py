@@ -61,11 +61,13 @@ _PATTERNS = (
 
 # Every pattern above holds eleven digits, at most one separator between two:
 # text without such a run has nothing to find (most text, checked at once).
-_CANDIDATE = re.compile(r"[0-9](?:[- ]?[0-9]){10}")
+# Matched on the text as typed (full-width forms included), because
+# translating every page to half-width first cost more than the whole scan.
+_CANDIDATE = re.compile(r"[0-9０-９](?:[- －\u3000]?[0-9０-９]){10}")
 
 
 def may_hold_pii(text):
-    return _CANDIDATE.search(text.translate(_HALF_WIDTH)) is not None
+    return _CANDIDATE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -169,9 +171,9 @@ def _valid(kind, match):
 
 def find_pii(text):
     """Every personal number in ``text``, in order of position, without overlaps."""
-    plain = text.translate(_HALF_WIDTH)
-    if not _CANDIDATE.search(plain):
+    if not may_hold_pii(text):
         return []
+    plain = text.translate(_HALF_WIDTH)
     candidates = []
     for priority, (kind, pattern) in enumerate(_PATTERNS):
         for m in pattern.finditer(plain):
