@@ -32,7 +32,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from plugins.gallery import demo, pipeline  # noqa: E402
+from plugins.common import available_cores  # noqa: E402
+from plugins.gallery import demo  # noqa: E402
 from plugins.gallery.photos import DEFAULTS, Registry  # noqa: E402
 
 KINDS = ("cleanup", "sorting", "festival")
@@ -109,7 +110,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not shutil.which("vipsthumbnail"):
         raise SystemExit("vipsthumbnail not found: apt-get install libvips-tools")
-    cores = args.workers or pipeline.available_cores()
+    cores = args.workers or available_cores()
     widths = DEFAULTS["PHOTO_WIDTHS"]
     formats = DEFAULTS["PHOTO_FORMATS"]
     quality = DEFAULTS["PHOTO_QUALITY"]

@@ -128,6 +128,14 @@ def output_cache_file(settings, name):
     return os.path.join(settings["CACHE_PATH"], f"{name}-{hashlib.blake2b(output, digest_size=8).hexdigest()}.json")
 
 
+def available_cores():
+    """Cores this process may run on (photo workers, page rendering)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def write_json(path, data):
     """Write ``data`` as JSON so a reader never sees half a file (a killed
     build leaves the previous one)."""

@@ -2,15 +2,18 @@
 with a fixed BUILD_DATE into a temporary folder, and read its output."""
 
 import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican import main as pelican_main
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DATE = "2026-11-20"
@@ -165,3 +168,54 @@ def devserver(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+class Result:
+    def __init__(self, returncode, stderr):
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def build_in_fork(argv, log, before=None):
+    """`pelican ARGV` as the command line runs it, in a forked child: the
+    modules are already imported (a build of this site takes a fraction of a
+    second instead of seconds) and no state survives from one build to the
+    next, as with separate commands. ``before()`` runs in the child first
+    (a test's patch lives only as long as that build)."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 2
+        try:
+            descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(descriptor, 1)
+            os.dup2(descriptor, 2)
+            # pytest captures by replacing sys.stdout/err: point them at the log.
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            os.chdir(ROOT)
+            # pytest's log capture sits on the root logger, and Pelican adds
+            # its own handler only to a root logger without one.
+            root = logging.getLogger()
+            for handler in list(root.handlers):
+                root.removeHandler(handler)
+            if before is not None:
+                before()
+            try:
+                pelican_main(argv)
+                code = 0
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return Result(os.waitstatus_to_exitcode(status), Path(log).read_text(encoding="utf-8", errors="replace"))
+
+
+def tree(root):
+    """Every file under ``root`` with its bytes."""
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -10,8 +10,6 @@ import io
 import json
 import os
 import shutil
-import sys
-import traceback
 import uuid
 from pathlib import Path
 
@@ -19,13 +17,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from pelican import main as pelican_main
 from PIL import Image
 
 import plugins.gallery  # noqa: F401  (imported once here, not in every build)
 import plugins.notices  # noqa: F401
 
-from tests.conftest import ROOT, article_source
+from tests.conftest import ROOT, article_source, build_in_fork, tree
 
 BUILD_DATE = "2026-11-20"
 COLUMNS = ["社区动态", "党建引领", "红色物业"]
@@ -90,49 +87,6 @@ def starting_files():
     files["photos/fair/IMG_1.jpg"] = photo_bytes(1)
     files["photos/fair/IMG_2.jpg"] = photo_bytes(2)
     return files
-
-
-class Result:
-    def __init__(self, returncode, stderr):
-        self.returncode = returncode
-        self.stderr = stderr
-
-
-def build_in_fork(argv, log):
-    """`pelican ARGV` as the command line runs it, in a forked child: the
-    modules are already imported (a build of this site takes a fraction of a
-    second instead of seconds) and no state survives from one build to the
-    next, as with separate commands."""
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 2
-        try:
-            descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-            os.dup2(descriptor, 1)
-            os.dup2(descriptor, 2)
-            # pytest captures by replacing sys.stdout/err: point them at the log.
-            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-            os.chdir(ROOT)
-            try:
-                pelican_main(argv)
-                code = 0
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else 1
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return Result(os.waitstatus_to_exitcode(status), Path(log).read_text(encoding="utf-8", errors="replace"))
-
-
-def tree(root):
-    """Every file under ``root`` with its bytes."""
-    root = Path(root)
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 class Site:
@@ -201,8 +155,9 @@ class Site:
         return sorted(p.relative_to(self.content).as_posix() for p in (self.content / "articles").glob("*.md"))
 
     # --- building ---------------------------------------------------------
-    def build(self, output, cache, photo_cache=None):
-        overrides = dict(self.settings, CACHE_PATH=str(cache), PHOTO_CACHE=str(photo_cache or self.photo_cache))
+    def build(self, output, cache, photo_cache=None, processes=1):
+        overrides = dict(self.settings, CACHE_PATH=str(cache), PHOTO_CACHE=str(photo_cache or self.photo_cache),
+                         RENDER_PROCESSES=processes)
         argv = [
             str(self.content), "-o", str(output), "-q", "-s", str(ROOT / "pelicanconf.py"), "-e",
             *[f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items()],
@@ -210,10 +165,12 @@ class Site:
         return build_in_fork(argv, self.base / "build.log")
 
     def check(self):
-        """Rebuild incrementally, build clean, and compare every byte."""
+        """Rebuild incrementally, build clean, and compare every byte. The
+        incremental build renders on two processes (plugins/safety/parallel.py),
+        the clean one in one, as Pelican does: the reference."""
         incremental = self.base / "output"
         before = tree(incremental) if incremental.exists() else None
-        result = self.build(incremental, self.base / "cache")
+        result = self.build(incremental, self.base / "cache", processes=2)
         clean_dir = self.base / f"clean-{uuid.uuid4().hex[:8]}"
         clean = self.build(clean_dir / "output", clean_dir / "cache", clean_dir / "photos")
         try:

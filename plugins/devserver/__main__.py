@@ -180,6 +180,8 @@ class Preview:
                 self.pelican, self.settings = get_instance(self.args)
                 # The edited page first; the search index catches up after it.
                 self.settings["SEARCH_INDEX_LATER"] = True
+                # Its server threads must not be forked: pages render in this process.
+                self.settings["RENDER_PROCESSES"] = 1
             except Exception as error:
                 escaped = error
                 collector.errors.append(describe_exception(error))

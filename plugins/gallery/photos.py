@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from ..assets.fingerprint import DEFAULTS as ASSET_DEFAULTS
 from ..assets.fingerprint import HASH_LENGTH
-from ..common import inside, relative_path, report_error, report_warning, setting
+from ..common import available_cores, inside, relative_path, report_error, report_warning, setting
 from . import pipeline
 from .names import FORMAT_EXTENSIONS, MIME_TYPES, output_stem, short_hash
 
@@ -337,7 +337,7 @@ class Registry:
                 "full": self.options["full"] and kind == "derivatives",
             }
             jobs.append(job)
-        workers = int(setting(self.settings, "PHOTO_WORKERS", DEFAULTS) or 0) or pipeline.available_cores()
+        workers = int(setting(self.settings, "PHOTO_WORKERS", DEFAULTS) or 0) or available_cores()
         bar = self._progress_bar(len(jobs))
         failed = 0
         try:

@@ -30,6 +30,7 @@ try:  # HEIC from iPhones (and many Android phones)
 except ImportError:  # pragma: no cover - pillow-heif is pinned in requirements.txt
     pillow_heif = None
 
+from ..common import available_cores
 from .names import EXPECTED_FORMATS, FORMAT_EXTENSIONS
 
 # Bump when the processing changes in a way that changes output bytes.
@@ -339,13 +340,6 @@ def process(job):
 
 
 # --- Running many ---------------------------------------------------------------
-
-def available_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
 
 def run(jobs, workers=0, progress=None):
     """Yield one result per job, using ``workers`` processes (0 = all cores).

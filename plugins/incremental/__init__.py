@@ -17,6 +17,7 @@ import sys
 from pelican import signals
 
 from ..common import setting
+from ..safety import parallel
 from ..safety.atomic import site_swapped
 from .renders import Renders, load_record, site_key
 
@@ -101,6 +102,16 @@ def finish_build(pelican, target, **_):
     )
 
 
+def _collect():
+    return None if _current is None else _current.collect()
+
+
+def _merge(data):
+    if _current is not None and data is not None:
+        _current.merge(data)
+
+
 def register():
     signals.get_generators.connect(start_build)
     site_swapped.connect(finish_build)
+    parallel.keep("incremental", _collect, _merge)

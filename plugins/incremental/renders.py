@@ -33,7 +33,7 @@ ALWAYS = ("SITEURL", "localsiteurl", "output_file")
 # pieces' fingerprints carry.
 NOT_RENDERED = frozenset(
     {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY",
-     "SEARCH_INDEX_LATER"}
+     "SEARCH_INDEX_LATER", "RENDER_PROCESSES"}
 )
 LIBRARIES = (
     "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",
@@ -119,9 +119,12 @@ class Renders:
             found = self._variables[template.name] = frozenset(_read_by(template.environment, template.name))
         return found
 
-    def page_key(self, template, context):
+    def prepare(self, context):
         if self.fingerprints is None:
             self._start(context)
+
+    def page_key(self, template, context):
+        self.prepare(context)
         digest = hashlib.blake2b(digest_size=16)
         digest.update(f"{self.key}|{template.name}".encode())
         names = self.variables(template)
@@ -199,6 +202,20 @@ class Renders:
                 return handle.read()
         except (OSError, UnicodeDecodeError):
             return None
+
+    # --- rendered in several processes (plugins/safety/parallel.py) -------
+    def collect(self):
+        return self.current, self.carried, self.index_changed, self.rendered, self.reused, _DEBUG
+
+    def merge(self, data):
+        current, carried, index_changed, rendered, reused, debug = data
+        self.current.update(current)
+        self.carried |= carried
+        self.index_changed |= index_changed
+        self.rendered += rendered
+        self.reused += reused
+        if _DEBUG is not None:
+            _DEBUG.update(debug)
 
     def search_index_unchanged(self):
         """No page Pagefind reads was added, removed or changed."""

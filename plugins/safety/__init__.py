@@ -13,7 +13,7 @@ from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
 from .templates import check_templates
 from .sanitize import sanitize_content
-from .writer import guarded_writer
+from .writer import guarded_writer, render_queued
 
 _generators = []  # of the build in progress, for the checks before writing
 
@@ -43,6 +43,7 @@ def before_writing(pelican):
 
 
 def on_finalized(pelican):
+    render_queued()
     if pelican.settings.get("LINLI_CHECK_ONLY"):
         run_extra_checks(_generators, pelican.settings, logger)
         atomic.finish_check(pelican)

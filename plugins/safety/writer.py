@@ -9,18 +9,26 @@
   their content use the public address even in a relative-URL preview build.
 - Every file it writes is announced on ``file_written`` with its text, still
   in memory, and the piece it was written for (the link check reads them).
+- Pages are queued while the generators run and rendered afterwards on
+  every core (``render_queued``, plugins/safety/parallel.py).
 """
 
+import contextlib
 import io
 import os
+from typing import NamedTuple
 
 from blinker import signal
+from pelican.paginator import Paginator
+from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from .. import incremental
 from ..common import public_site_url, relative_path, report_error
-from . import duplicates
+from . import duplicates, parallel
 
+_MISSING = object()
+_active = None  # the writer of the build in progress
 # Written outside the writer, after it: a page must not take these paths.
 RESERVED = ("sitemap.xml", "pagefind/")
 
@@ -70,19 +78,126 @@ def _describe(kwargs, template):
     return f"模板 template {name}"
 
 
+class Job(NamedTuple):
+    """One ``write_file`` call, kept until the pages are rendered."""
+
+    name: str
+    template: object
+    context: dict  # the generators' shared context (content objects read it)
+    snapshot: dict  # what it held at the call
+    options: dict  # Pelican's named parameters (relative_urls, paginated …)
+    kwargs: dict  # the page's own variables (article=…)
+
+
 class GuardedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._owners = {}
+        self._inherited = frozenset()  # owners a forked renderer started with
         self._source = "?"
         self._piece = None
         self._template = None
+        self._announced = None  # a forked renderer's announcements, kept for the build process
+        # Pages wait here until the generators are done, then render on every core.
+        self._queue = [] if parallel.processes(self.settings, 1 << 30) > 1 else None
+        self._last_snapshot = None
+        global _active
+        _active = self
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        self._source = _describe(kwargs, template)
-        self._piece = _piece_source(kwargs)
-        self._template = getattr(template, "name", None)
-        return super().write_file(name, incremental.recorded(template), context, *args, **kwargs)
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        options = {"relative_urls": relative_urls, "paginated": paginated, "template_name": template_name,
+                   "override_output": override_output, "url": url}
+        job = Job(name, template, context, self._snapshot(context), options, kwargs)
+        if self._queue is None or not name:
+            return self.render_job(job)
+        self._queue.append(job)
+        self._leave_localsiteurl(job)
+
+    def render_queued(self):
+        """Render every queued page (the generators are done)."""
+        jobs, self._queue = self._queue or [], None
+        final = {id(job.context): (job.context, dict(job.context)) for job in jobs}
+        renders = incremental.current()
+        if renders is not None and jobs:
+            renders.prepare(jobs[0].snapshot)  # once, before the renderers fork
+        try:
+            parallel.render(self, jobs)
+        finally:
+            for context, state in final.values():
+                context.clear()
+                context.update(state)
+
+    def render_job(self, job):
+        if job.snapshot is not job.context:
+            job.context.clear()
+            job.context.update(job.snapshot)
+        self._source = _describe(job.kwargs, job.template)
+        self._piece = _piece_source(job.kwargs)
+        self._template = getattr(job.template, "name", None)
+        return super().write_file(job.name, incremental.recorded(job.template), job.context, **job.options, **job.kwargs)
+
+    def _snapshot(self, context):
+        """A copy of ``context`` as the page would have seen it now; the
+        previous copy when nothing in it changed (most pages)."""
+        if self._queue is None:
+            return context
+        last = self._last_snapshot
+        if last is not None and last[0] is context and len(last[1]) == len(context) and all(
+            value is last[1].get(key, _MISSING) or (type(value) is str and value == last[1].get(key))
+            for key, value in context.items()
+        ):
+            return last[1]
+        snapshot = dict(context)
+        self._last_snapshot = (context, snapshot)
+        return snapshot
+
+    def _leave_localsiteurl(self, job):
+        """What rendering the page would have left in the shared context
+        (Pelican points ``localsiteurl`` at the last page written, and
+        content objects read it), so the next page queued sees it too."""
+        options, name = job.options, job.name
+        if not options["relative_urls"] and "localsiteurl" not in job.kwargs:
+            return
+        paginated = options["paginated"]
+        if paginated is None:
+            paginated = {key: value for key, value in job.kwargs.items() if key in ("articles", "dates")}
+        template_name = options["template_name"]
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+            paginator = Paginator(name, options["url"], next(iter(paginated.values())), self.settings, per_page)
+            name = paginator.page(paginator.num_pages).save_as
+        value = path_to_url(get_relative_path(name)) if options["relative_urls"] else job.context.get("localsiteurl")
+        value = job.kwargs.get("localsiteurl", value)
+        if value:
+            job.context["localsiteurl"] = value
+
+    # --- a forked renderer (plugins/safety/parallel.py) -----------------
+    def announce_to(self, announced):
+        """In a forked renderer: keep announcements for the build process."""
+        self._announced = announced
+        self._inherited = frozenset(self._owners)
+
+    def owners(self):
+        return {path: source for path, source in self._owners.items() if path not in self._inherited}
+
+    def adopt_owners(self, owners):
+        for filename, source in owners.items():
+            clash = self._owners.get(filename)
+            relative = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
+            if clash is None:
+                self._owners[filename] = source
+            elif relative not in duplicates.clashing_paths:
+                self._report_clash(relative, clash, source)
+
+    def replay(self, kind, details):
+        signal(kind).send(self, **details)
+
+    def _announce(self, announcement, **details):
+        if self._announced is None:
+            announcement.send(self, **details)
+        else:
+            self._announced.append((announcement.name, details))
 
     def write_feed(self, elements, context, *args, **kwargs):
         self._source = f"订阅 feed {kwargs.get('path') or (args[0] if args else '?')}"
@@ -107,17 +222,16 @@ class GuardedWriter(Writer):
         if clash is not None and relative in duplicates.clashing_paths:
             return open(os.devnull, "w", encoding=encoding)
         if clash is not None:
-            report_error(
-                self._source if self._source.endswith(".md") else clash,
-                None,
-                f"与 {clash if self._source.endswith('.md') else self._source} 输出到同一文件 {relative}，请修改 slug 或 save_as / "
-                f"same output file {relative} as another source; change a slug or save_as",
-            )
+            self._report_clash(relative, clash, self._source)
             return open(os.devnull, "w", encoding=encoding)
         self._owners[filename] = self._source
+        # A staged file is never written in place: it may be a hard link to
+        # the published one (a carried-over page, a renderer that died).
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(filename)
         renders = incremental.current()
         if renders is not None and renders.carry_over(relative, filename):
-            file_carried.send(self, path=relative, source=self._piece, template=self._template)
+            self._announce(file_carried, path=relative, source=self._piece, template=self._template)
             return open(os.devnull, "w", encoding=encoding)
         handle = super()._open_w(filename, encoding, override)
         if not file_written.receivers:
@@ -125,9 +239,25 @@ class GuardedWriter(Writer):
         piece, template = self._piece, self._template
         return _Announced(
             handle,
-            lambda text: file_written.send(self, path=relative, text=text, source=piece, template=template),
+            lambda text: self._announce(file_written, path=relative, text=text, source=piece, template=template),
+        )
+
+    @staticmethod
+    def _report_clash(relative, clash, source):
+        from_editor = source.endswith(".md")
+        report_error(
+            source if from_editor else clash,
+            None,
+            f"与 {clash if from_editor else source} 输出到同一文件 {relative}，请修改 slug 或 save_as / "
+            f"same output file {relative} as another source; change a slug or save_as",
         )
 
 
 def guarded_writer(pelican):
     return GuardedWriter
+
+
+def render_queued():
+    """Render the pages the build's writer queued (its generators are done)."""
+    if _active is not None:
+        _active.render_queued()

@@ -5,6 +5,8 @@ sites use, and JSON-LD — so a link pasted into WeChat shows a card.
 
 from pelican import signals
 
+from ..safety import parallel
+from ..safety.atomic import site_swapped
 from . import qr
 from .cards import share_info
 
@@ -18,11 +20,12 @@ def load_codes(pelican):
     qr.load(pelican.settings.get("CACHE_PATH"))
 
 
-def save_codes(pelican):
+def save_codes(pelican, **_):
     qr.save(pelican.settings.get("CACHE_PATH"))
 
 
 def register():
     signals.initialized.connect(load_codes)
     signals.generator_init.connect(add_filters)
-    signals.finalized.connect(save_codes)
+    site_swapped.connect(save_codes)  # after the pages are rendered (on every core)
+    parallel.keep("share-qr", qr.made, qr.adopt)

@@ -20,8 +20,8 @@ DRAWING_VERSION = "1"
 
 _DARK_RUN = re.compile(rb"\x00+")
 _drawings = {}  # url -> SVG path data, shared by every build in this process
+_made = {}  # the same, for the codes drawn since the last save
 _loaded_from = set()
-_dirty = False
 
 
 def qr_path(url):
@@ -55,21 +55,28 @@ def load(cache_path):
 
 def save(cache_path):
     """Keep this build's drawings for the next one (written atomically)."""
-    global _dirty
-    if not cache_path or not _dirty:
+    if not cache_path or not _made:
         return
     write_json(os.path.join(cache_path, CACHE_FILE), {"version": DRAWING_VERSION, "codes": dict(sorted(_drawings.items()))})
-    _dirty = False
+    _made.clear()
+
+
+def made():
+    """The codes drawn since the last save (a forked renderer hands them back)."""
+    return dict(_made)
+
+
+def adopt(drawings):
+    _drawings.update(drawings)
+    _made.update(drawings)
 
 
 def qr_svg(url, label=LABEL):
     """An SVG QR code a phone camera reads from screen or paper; it scales
     with its box (viewBox, no fixed size) and says what it is."""
-    global _dirty
     drawing = _drawings.get(url)
     if drawing is None:
-        drawing = _drawings[url] = qr_path(url)
-        _dirty = True
+        drawing = _drawings[url] = _made[url] = qr_path(url)
     size, path = drawing.split("|", 1)
     label = escape(label)
     return Markup(

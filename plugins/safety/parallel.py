@@ -1,0 +1,176 @@
+"""Render the pages on every core.
+
+While the generators run, the writer only queues each page it is asked for
+(``GuardedWriter.write_file``); once they are done, before anything reads
+the rendered site, the queue is shared out: the build process and
+``RENDER_PROCESSES - 1`` forked children each render every N-th page into
+the staging folder. Forked, not a pool: a child starts with the whole
+build — content objects, compiled templates, fingerprints — for free, and
+only its results travel back.
+
+What a child did comes back as plain data and is replayed in the build
+process, so every plugin sees the build as if it had rendered alone:
+
+- its log records (the error counter, ``--fatal``, the terminal, the
+  devserver's overlay);
+- the writer's announcements (``file_written``, ``file_carried`` and
+  Pelican's ``content_written``: the link check, the sitemap);
+- the files it wrote (the guard against two sources writing one file);
+- whatever a plugin keeps for after the build, through ``keep()``: the
+  incremental record, new QR drawings.
+
+A page that failed in a child is rendered again by the build process, so
+the error comes with its real traceback, and so is the rest of that child's
+share; the share of a child that died is rendered by the build process.
+"""
+
+import gc
+import logging
+import os
+import pickle
+import tempfile
+
+from pelican import signals
+
+from ..common import available_cores, setting
+
+DEFAULTS = {
+    # Processes rendering pages: 0 = one per core (fewer for a small site);
+    # 1 renders in the build process as Pelican does (`make devserver` does:
+    # it serves from threads, which must not be forked).
+    "RENDER_PROCESSES": 0,
+}
+# With one per core: below this many pages a process, a fork costs more
+# than it saves.
+PAGES_PER_PROCESS = 40
+
+_kept = {}  # name -> (collect, merge): plugin state a child hands back
+
+
+def keep(name, collect, merge):
+    """``collect()`` runs in a child after its pages, and returns picklable
+    data; ``merge(data)`` runs in the build process with it."""
+    _kept[name] = (collect, merge)
+
+
+def processes(settings, pages):
+    wanted = int(setting(settings, "RENDER_PROCESSES", DEFAULTS) or 0)
+    if wanted:
+        return max(1, min(wanted, pages))
+    return max(1, min(available_cores(), pages // PAGES_PER_PROCESS))
+
+
+class _Captured(logging.Handler):
+    """Every record a child logs, made picklable for the build process."""
+
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def render(writer, jobs):
+    """Render ``jobs`` (the writer's queue) on ``processes`` cores."""
+    count = processes(writer.settings, len(jobs))
+    if count == 1:
+        for job in jobs:
+            writer.render_job(job)
+        return
+    children = []
+    gc.collect()
+    gc.freeze()  # objects the children inherit stay shared, not copied
+    try:
+        for share in range(1, count):
+            results = tempfile.TemporaryFile()
+            pid = os.fork()
+            if pid == 0:
+                _child(writer, jobs, share, count, results)  # never returns
+            children.append((pid, share, results))
+        failed = []
+        try:
+            for index in range(0, len(jobs), count):
+                writer.render_job(jobs[index])
+        finally:
+            for pid, share, results in children:
+                outcome = _collect(pid, results)
+                if outcome is None:  # the child died: its pages are rendered here
+                    failed += range(share, len(jobs), count)
+                else:
+                    stopped = _merge(writer, jobs, outcome)
+                    if stopped is not None:  # a page failed: it and the rest of that share
+                        failed += range(stopped, len(jobs), count)
+    finally:
+        gc.unfreeze()
+    for index in sorted(failed):
+        writer.render_job(jobs[index])  # a page that failed raises again, here, with its traceback
+
+
+def _child(writer, jobs, share, count, results):
+    status = 1
+    try:
+        gc.disable()  # short-lived: collecting would only copy shared pages
+        root = logging.getLogger()
+        captured = _Captured()
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        root.addHandler(captured)
+        announced = []
+        writer.announce_to(announced)
+        current = [None]
+        signals.content_written.send = lambda path, context: announced.append(("content_written", current[0], path))
+        failed = None
+        for index in range(share, len(jobs), count):
+            current[0] = index
+            try:
+                writer.render_job(jobs[index])
+            except BaseException:  # the build process renders it again and raises
+                failed = index
+                break
+        outcome = {
+            "records": captured.records,
+            "announced": announced,
+            "owners": writer.owners(),
+            "failed": failed,
+            "kept": {name: collect() for name, (collect, _) in _kept.items()},
+        }
+        pickle.dump(outcome, results, protocol=pickle.HIGHEST_PROTOCOL)
+        results.flush()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(pid, results):
+    _, status = os.waitpid(pid, 0)
+    try:
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        results.seek(0)
+        return pickle.load(results)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
+    finally:
+        results.close()
+
+
+def _merge(writer, jobs, outcome):
+    for record in outcome["records"]:
+        logging.getLogger(record.name).handle(record)
+    writer.adopt_owners(outcome["owners"])
+    for kind, *details in outcome["announced"]:
+        if kind == "content_written":
+            index, path = details
+            job = jobs[index]
+            signals.content_written.send(path, context={**job.snapshot, **job.kwargs})
+        else:
+            writer.replay(kind, details[0])
+    for name, data in outcome["kept"].items():
+        _kept[name][1](data)
+    return outcome["failed"]

@@ -1,0 +1,190 @@
+"""Pages rendered on several cores (plugins/safety/parallel.py) are the pages
+one process renders, byte for byte, and everything a forked renderer did —
+log records, link records, the incremental record, errors — reaches the
+build as if it had rendered alone."""
+
+import json
+import logging
+import os
+
+import pytest
+
+from plugins.safety import writer as writer_module
+from tests.conftest import ROOT, article_source, build_in_fork, copy_demo_content, flat_log, tree
+
+BUILD_DATE = "2026-11-20"
+
+
+def build(tmp_path, content, name, settings_file="pelicanconf.py", before=None, **settings):
+    base = tmp_path / name
+    settings = {"BUILD_DATE": BUILD_DATE, "CACHE_PATH": str(base / "cache"),
+                "PHOTO_CACHE": str(tmp_path / "photo-cache"), "SEARCH_INDEX": False, **settings}
+    argv = [str(content), "-o", str(base / "output"), "-s", str(ROOT / settings_file), "-e",
+            *[f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()]]
+    base.mkdir(parents=True, exist_ok=True)
+    result = build_in_fork(argv, base / "build.log", before)
+    result.output = base / "output"
+    return result
+
+
+def messages(log):
+    """The build's log lines in a stable order (processes finish in any),
+    without the lines naming the output folder or the time taken."""
+    skipped = ("已发布到", "Done:", "pages and")
+    return sorted(line for line in log.splitlines() if not any(text in line for text in skipped))
+
+
+@pytest.fixture(scope="module")
+def demo_content(tmp_path_factory):
+    target = tmp_path_factory.mktemp("parallel-demo") / "content"
+    copy_demo_content(target)
+    return target
+
+
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+def test_the_demo_rendered_on_several_processes_equals_one(tmp_path, demo_content, settings_file):
+    one = build(tmp_path, demo_content, "one", settings_file, RENDER_PROCESSES=1)
+    assert one.returncode == 0, one.stderr
+    for processes in (2, 3):
+        many = build(tmp_path, demo_content, f"many-{processes}", settings_file, RENDER_PROCESSES=processes)
+        assert many.returncode == 0, many.stderr
+        got, want = tree(many.output), tree(one.output)
+        assert sorted(got) == sorted(want)
+        assert [name for name in want if got[name] != want[name]] == []
+        assert messages(many.stderr) == messages(one.stderr)
+
+
+def many_articles(content, count=12, body=lambda number: f"第 {number} 篇正文。"):
+    for number in range(count):
+        path = content / "articles" / f"a{number:02d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            article_source(title=f"第{number}篇", date=f"2026-03-{number + 1:02d} 09:00", slug=f"story-{number}",
+                           body=body(number)),
+            encoding="utf-8",
+        )
+
+
+def test_links_broken_on_pages_a_child_rendered_are_reported_with_file_and_line(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content, body=lambda number: f"第 {number} 篇。\n\n见[旧页面](/old-{number}/)。")
+    result = build(tmp_path, content, "site", RENDER_PROCESSES=2)
+    assert result.returncode == 0, result.stderr
+    log = flat_log(result.stderr)
+    for number in range(12):
+        assert f"a{number:02d}.md:11" in log, number  # the line of the link, below the header
+        assert f"/old-{number}/" in log
+
+
+def test_the_record_of_pages_rendered_by_children_lets_the_next_build_carry_them(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content)
+    first = build(tmp_path, content, "site", RENDER_PROCESSES=2)
+    assert first.returncode == 0, first.stderr
+    before = tree(first.output)
+    again = build(tmp_path, content, "site", RENDER_PROCESSES=2)
+    assert again.returncode == 0, again.stderr
+    assert "重新生成 0 页" in again.stderr
+    assert tree(again.output) == before
+
+
+def _in_children(action):
+    """Patch the writer, in the build's fork, so that ``action(job)`` runs
+    before each page a forked renderer (not the build process) renders."""
+    def before():
+        build_pid = os.getpid()
+        render_job = writer_module.GuardedWriter.render_job
+
+        def patched(self, job):
+            if os.getpid() != build_pid:
+                action(job)
+            return render_job(self, job)
+
+        writer_module.GuardedWriter.render_job = patched
+    return before
+
+
+def _reference(tmp_path, content):
+    one = build(tmp_path, content, "one", RENDER_PROCESSES=1)
+    assert one.returncode == 0, one.stderr
+    return tree(one.output)
+
+
+def test_a_page_that_fails_in_a_child_is_rendered_again_by_the_build(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content)
+
+    def fail(job):
+        raise RuntimeError("only in the child")
+
+    result = build(tmp_path, content, "many", before=_in_children(fail), RENDER_PROCESSES=2)
+    assert result.returncode == 0, result.stderr
+    assert tree(result.output) == _reference(tmp_path, content)
+
+
+def test_a_child_that_dies_leaves_its_pages_to_the_build(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content)
+
+    def die(job):
+        os._exit(9)
+
+    result = build(tmp_path, content, "many", before=_in_children(die), RENDER_PROCESSES=2)
+    assert result.returncode == 0, result.stderr
+    assert tree(result.output) == _reference(tmp_path, content)
+
+
+def test_an_error_a_child_logs_fails_the_build_and_is_shown(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content)
+    first = build(tmp_path, content, "many", RENDER_PROCESSES=2)
+    assert first.returncode == 0, first.stderr
+    published = tree(first.output)
+
+    def complain(job):
+        if job.name.endswith("story-5/index.html") or job.name.endswith("story-5.html"):
+            logging.getLogger("plugins.test").error("子进程报告的错误 / error in a renderer")
+
+    failed = build(tmp_path, content, "many", before=_in_children(complain), RENDER_PROCESSES=12)
+    assert failed.returncode != 0
+    assert "子进程报告的错误" in failed.stderr
+    assert tree(first.output) == published  # output/ untouched
+
+
+def test_a_render_error_fails_the_build_with_its_traceback(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content)
+    first = build(tmp_path, content, "many", RENDER_PROCESSES=2)
+    published = tree(first.output)
+
+    def before():
+        render_job = writer_module.GuardedWriter.render_job
+
+        def patched(self, job):
+            if "story-7" in job.name:
+                raise ValueError("模板出错 / a template failed")
+            return render_job(self, job)
+
+        writer_module.GuardedWriter.render_job = patched
+
+    failed = build(tmp_path, content, "many", before=before, RENDER_PROCESSES=2)
+    assert failed.returncode != 0
+    assert "模板出错" in failed.stderr
+    assert tree(first.output) == published
+
+
+def test_two_processes_writing_one_file_is_the_same_error_as_in_one(tmp_path, caplog):
+    writer = writer_module.GuardedWriter(str(tmp_path), settings={"RENDER_PROCESSES": 1, **_writer_settings()})
+    writer._owners[os.path.join(str(tmp_path), "news/index.html")] = "articles/a.md"
+    with caplog.at_level(logging.ERROR):
+        writer.adopt_owners({os.path.join(str(tmp_path), "news/index.html"): "articles/b.md",
+                             os.path.join(str(tmp_path), "other/index.html"): "articles/c.md"})
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert "news/index.html" in errors[0] and "articles/a.md" in errors[0]
+
+
+def _writer_settings():
+    from pelican.settings import DEFAULT_CONFIG
+
+    return dict(DEFAULT_CONFIG)
