@@ -188,3 +188,27 @@ def _writer_settings():
     from pelican.settings import DEFAULT_CONFIG
 
     return dict(DEFAULT_CONFIG)
+
+
+def test_markdown_bodies_are_converted_on_several_processes_to_the_same_pages(tmp_path):
+    content = tmp_path / "content"
+    many_articles(content, count=16, body=lambda number: f"第 {number} 篇。\n\n| 项目 | 数量 |\n|---|---|\n| 桌椅 | {number} |\n")
+    calls = tmp_path / "convert-calls"
+
+    def before():
+        from markdown import Markdown
+
+        convert = Markdown.convert
+
+        def counted(self, source):
+            with open(calls, "a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()}\n")
+            return convert(self, source)
+
+        Markdown.convert = counted
+
+    many = build(tmp_path, content, "many", before=before, RENDER_PROCESSES=2)
+    assert many.returncode == 0, many.stderr
+    assert len(set(calls.read_text().split())) == 2  # the build process and one child
+    assert len(calls.read_text().split()) == 16  # each body once: the reader used the results
+    assert tree(many.output) == _reference(tmp_path, content)

@@ -10,6 +10,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
 from ..common import ContentError, inside, report_error, report_warning
+from ..safety import parallel
 from . import fields
 from .encoding import read_source
 
@@ -44,6 +45,39 @@ def split_header(text):
     return entries, "\n".join(lines[index:]), index + 1
 
 
+_converted = {}  # Markdown body -> HTML, converted on every core before the files are read
+
+
+def convert_ahead(generator, paths, excludes):
+    """Before a generator reads its first file (Pelican then reads them one
+    by one): convert the Markdown bodies of the files its reader cache does
+    not hold, on every core. A body whose conversion logged anything is left
+    to the reader, so its messages come where they belong."""
+    if getattr(generator, "linli_converted_ahead", False):
+        return
+    generator.linli_converted_ahead = True
+    _converted.clear()
+    settings = generator.settings
+    bodies, reader = {}, None
+    for name in generator.get_files(settings[paths], exclude=settings[excludes]):
+        path = os.path.abspath(os.path.join(generator.path, name))
+        found = generator.readers.readers.get(os.path.splitext(path)[1][1:])
+        if not isinstance(found, LinliMarkdownReader) or generator.readers.get_cached_data(path, None) is not None:
+            continue
+        reader = found
+        try:
+            bodies[split_header(read_source(path)[0])[1]] = None
+        except (OSError, ContentError):
+            continue  # the reader says what is wrong with it
+    count = parallel.processes(settings, len(bodies))
+    if count < 2:
+        return
+    items = list(bodies)
+    for body, html in zip(items, parallel.map_quietly(lambda body: reader._markdown().convert(body), items, count)):
+        if html is not None:
+            _converted[body] = html
+
+
 class LinliMarkdownReader(MarkdownReader):
     """Reads the header itself, then hands the body to Python-Markdown."""
 
@@ -72,7 +106,9 @@ class LinliMarkdownReader(MarkdownReader):
         entries, body, _ = split_header(text)
         metadata = self._parse_entries(source_path, entries)
 
-        content = self._markdown().convert(body)
+        content = _converted.pop(body, None)
+        if content is None:
+            content = self._markdown().convert(body)
         return content, metadata
 
     def _markdown(self):

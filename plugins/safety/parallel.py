@@ -1,4 +1,4 @@
-"""Render the pages on every core.
+"""Work on every core: rendering the pages, converting Markdown.
 
 While the generators run, the writer only queues each page it is asked for
 (``GuardedWriter.write_file``); once they are done, before anything reads
@@ -22,8 +22,13 @@ process, so every plugin sees the build as if it had rendered alone:
 A page that failed in a child is rendered again by the build process, so
 the error comes with its real traceback, and so is the rest of that child's
 share; the share of a child that died is rendered by the build process.
+
+``map_quietly`` shares out simpler work the same way (the Markdown bodies
+of a clean build, plugins/metadata/reader.py): only results come back, and
+an item whose work logged anything is left for the caller to do again.
 """
 
+import contextlib
 import gc
 import logging
 import os
@@ -35,14 +40,14 @@ from pelican import signals
 from ..common import available_cores, setting
 
 DEFAULTS = {
-    # Processes rendering pages: 0 = one per core (fewer for a small site);
+    # Processes rendering pages and Markdown: 0 = one per core (fewer for a small site);
     # 1 renders in the build process as Pelican does (`make devserver` does:
     # it serves from threads, which must not be forked).
     "RENDER_PROCESSES": 0,
 }
-# With one per core: below this many pages a process, a fork costs more
-# than it saves.
-PAGES_PER_PROCESS = 40
+# With one per core: below this many pages (or files) a process, a fork
+# costs more than it saves.
+ITEMS_PER_PROCESS = 40
 
 _kept = {}  # name -> (collect, merge): plugin state a child hands back
 
@@ -53,11 +58,12 @@ def keep(name, collect, merge):
     _kept[name] = (collect, merge)
 
 
-def processes(settings, pages):
+def processes(settings, items):
+    """How many processes share ``items`` pages or files."""
     wanted = int(setting(settings, "RENDER_PROCESSES", DEFAULTS) or 0)
     if wanted:
-        return max(1, min(wanted, pages))
-    return max(1, min(available_cores(), pages // PAGES_PER_PROCESS))
+        return max(1, min(wanted, items))
+    return max(1, min(available_cores(), items // ITEMS_PER_PROCESS))
 
 
 class _Captured(logging.Handler):
@@ -76,13 +82,26 @@ class _Captured(logging.Handler):
         self.records.append(record)
 
 
-def render(writer, jobs):
-    """Render ``jobs`` (the writer's queue) on ``processes`` cores."""
-    count = processes(writer.settings, len(jobs))
-    if count == 1:
-        for job in jobs:
-            writer.render_job(job)
-        return
+@contextlib.contextmanager
+def _capturing_logs():
+    """Every record logged meanwhile goes to the yielded handler only."""
+    root = logging.getLogger()
+    captured, handlers = _Captured(), list(root.handlers)
+    for handler in handlers:
+        root.removeHandler(handler)
+    root.addHandler(captured)
+    try:
+        yield captured
+    finally:
+        root.removeHandler(captured)
+        for handler in handlers:
+            root.addHandler(handler)
+
+
+def _on_every_core(count, child_work, own_work):
+    """Run ``child_work(share)`` in forked children for shares 1 … count-1
+    and ``own_work()`` here; yield ``(share, outcome)`` for each child, the
+    outcome None when it died."""
     children = []
     gc.collect()
     gc.freeze()  # objects the children inherit stay shared, not copied
@@ -90,42 +109,87 @@ def render(writer, jobs):
         for share in range(1, count):
             results = tempfile.TemporaryFile()
             pid = os.fork()
-            if pid == 0:
-                _child(writer, jobs, share, count, results)  # never returns
+            if pid == 0:  # never returns
+                status = 1
+                try:
+                    gc.disable()  # short-lived: collecting would only copy shared pages
+                    pickle.dump(child_work(share), results, protocol=pickle.HIGHEST_PROTOCOL)
+                    results.flush()
+                    status = 0
+                finally:
+                    os._exit(status)
             children.append((pid, share, results))
-        failed = []
         try:
-            for index in range(0, len(jobs), count):
-                writer.render_job(jobs[index])
+            own_work()
         finally:
-            for pid, share, results in children:
-                outcome = _collect(pid, results)
-                if outcome is None:  # the child died: its pages are rendered here
-                    failed += range(share, len(jobs), count)
-                else:
-                    stopped = _merge(writer, jobs, outcome)
-                    if stopped is not None:  # a page failed: it and the rest of that share
-                        failed += range(stopped, len(jobs), count)
+            outcomes = [(share, _collect(pid, results)) for pid, share, results in children]
     finally:
         gc.unfreeze()
+    return outcomes
+
+
+def map_quietly(work, items, count):
+    """``[work(item) for item in items]`` on ``count`` processes, None for
+    an item whose work logged anything or failed: the caller does that one
+    again itself, where its messages belong."""
+    results = [None] * len(items)
+
+    def share_of(share):
+        done = {}
+        with _capturing_logs() as captured:
+            for index in range(share, len(items), count):
+                logged = len(captured.records)
+                try:
+                    value = work(items[index])
+                except Exception:
+                    continue
+                if len(captured.records) == logged:
+                    done[index] = value
+        return done
+
+    def own_share():
+        for index, value in share_of(0).items():
+            results[index] = value
+
+    for _, outcome in _on_every_core(count, share_of, own_share):
+        for index, value in (outcome or {}).items():
+            results[index] = value
+    return results
+
+
+def render(writer, jobs):
+    """Render ``jobs`` (the writer's queue) on ``processes`` cores."""
+    count = processes(writer.settings, len(jobs))
+    if count == 1:
+        for job in jobs:
+            writer.render_job(job)
+        return
+
+    def own_share():
+        for index in range(0, len(jobs), count):
+            writer.render_job(jobs[index])
+
+    failed = []
+    outcomes = _on_every_core(count, lambda share: _render_share(writer, jobs, share, count), own_share)
+    for share, outcome in outcomes:
+        if outcome is None:  # the child died: its pages are rendered here
+            failed += range(share, len(jobs), count)
+        else:
+            stopped = _merge(writer, jobs, outcome)
+            if stopped is not None:  # a page failed: it and the rest of that share
+                failed += range(stopped, len(jobs), count)
     for index in sorted(failed):
         writer.render_job(jobs[index])  # a page that failed raises again, here, with its traceback
 
 
-def _child(writer, jobs, share, count, results):
-    status = 1
-    try:
-        gc.disable()  # short-lived: collecting would only copy shared pages
-        root = logging.getLogger()
-        captured = _Captured()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        root.addHandler(captured)
-        announced = []
-        writer.announce_to(announced)
-        current = [None]
-        signals.content_written.send = lambda path, context: announced.append(("content_written", current[0], path))
-        failed = None
+def _render_share(writer, jobs, share, count):
+    """In a forked child: render every ``count``-th job from ``share``."""
+    announced = []
+    writer.announce_to(announced)
+    current = [None]
+    signals.content_written.send = lambda path, context: announced.append(("content_written", current[0], path))
+    failed = None
+    with _capturing_logs() as captured:
         for index in range(share, len(jobs), count):
             current[0] = index
             try:
@@ -133,18 +197,13 @@ def _child(writer, jobs, share, count, results):
             except BaseException:  # the build process renders it again and raises
                 failed = index
                 break
-        outcome = {
-            "records": captured.records,
-            "announced": announced,
-            "owners": writer.owners(),
-            "failed": failed,
-            "kept": {name: collect() for name, (collect, _) in _kept.items()},
-        }
-        pickle.dump(outcome, results, protocol=pickle.HIGHEST_PROTOCOL)
-        results.flush()
-        status = 0
-    finally:
-        os._exit(status)
+    return {
+        "records": captured.records,
+        "announced": announced,
+        "owners": writer.owners(),
+        "failed": failed,
+        "kept": {name: collect() for name, (collect, _) in _kept.items()},
+    }
 
 
 def _collect(pid, results):
