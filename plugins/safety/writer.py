@@ -120,7 +120,10 @@ class GuardedWriter(Writer):
         final = {id(job.context): (job.context, dict(job.context)) for job in jobs}
         renders = incremental.current()
         if renders is not None and jobs:
-            renders.prepare(jobs[0].snapshot)  # once, before the renderers fork
+            # Once, before the renderers fork: digests of every piece, what each template reads.
+            renders.prepare(jobs[0].snapshot)
+            for job in jobs:
+                renders.variables(job.template)
         try:
             parallel.render(self, jobs)
         finally:
