@@ -316,6 +316,37 @@ def test_a_failed_build_keeps_the_previous_output_and_record(site):
     site.check()
 
 
+def test_remembered_scans_still_report_and_sanitise_on_every_build(tmp_path):
+    """The memo (plugins/incremental/memo.py) keeps results, not verdicts: a
+    personal number is reported on every build, a script never comes back."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "a.md").write_text(
+        article_source(body="报名请联系 13812345678。\n\n<script>alert(1)</script>正文。"), encoding="utf-8"
+    )
+
+    def build(output, **settings):
+        overrides = {"BUILD_DATE": BUILD_DATE, "CACHE_PATH": str(tmp_path / "cache"), "SEARCH_INDEX": False,
+                     "PHOTO_CACHE": str(tmp_path / "photos"), "PII_POLICY": "warn", **settings}
+        argv = [str(content), "-o", str(tmp_path / output), "-s", str(ROOT / "pelicanconf.py"), "-e",
+                *[f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items()]]
+        return build_in_fork(argv, tmp_path / "build.log")
+
+    first = build("first")
+    assert first.returncode == 0, first.stderr
+    memos = json.loads((tmp_path / "cache" / "linli-memo.json").read_text(encoding="utf-8"))["memos"]
+    assert [hit[-1] for hits in memos["personal-numbers"].values() for hit in hits] == ["138****5678"]
+    # Another output folder: every page rendered again, from remembered bodies.
+    second = build("second")
+    assert second.returncode == 0, second.stderr
+    for result in (first, second):
+        assert "138****5678" in result.stderr and "13812345678" not in result.stderr
+    page = next((tmp_path / "second").rglob("a*/index.html"), None) or next(
+        path for path in (tmp_path / "second").rglob("*.html") if "正文" in path.read_text(encoding="utf-8"))
+    assert "<script>alert" not in page.read_text(encoding="utf-8")
+    assert build("third", PII_POLICY="fail").returncode != 0
+
+
 # --- random sequences ---------------------------------------------------------
 
 class EditSequence(RuleBasedStateMachine):

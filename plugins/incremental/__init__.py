@@ -19,6 +19,7 @@ from pelican import signals
 from ..common import setting
 from ..safety import parallel
 from ..safety.atomic import site_swapped
+from . import memo
 from .renders import Renders, load_record, site_key
 
 DEFAULTS = {
@@ -67,6 +68,7 @@ def start_build(pelican):
     if _stored_reader_key(settings) != reader_key:
         settings["LOAD_CONTENT_CACHE"] = False
     pelican.linli_reader_key = reader_key
+    memo.start(settings, reader_key)
     key = site_key(settings)
     previous = load_record(settings, key) if setting(settings, "INCREMENTAL", DEFAULTS) else {}
     _current = Renders(settings, key, previous)
@@ -91,6 +93,7 @@ def finish_build(pelican, target, **_):
     if renders is None:
         return
     renders.save(target)
+    memo.finish(pelican.settings)
     if pelican.settings.get("CACHE_CONTENT"):
         os.makedirs(pelican.settings["CACHE_PATH"], exist_ok=True)
         with open(_reader_key_path(pelican.settings), "w", encoding="utf-8") as handle:

@@ -32,8 +32,7 @@ class PageLinks:
 
     @classmethod
     def from_json(cls, data):
-        return cls(data["source"], data["template"], tuple((link, line) for link, line in data["links"]),
-                   frozenset(data["ids"]))
+        return cls(data["source"], data["template"], tuple(map(tuple, data["links"])), frozenset(data["ids"]))
 
 
 def extract(text, xml=False):

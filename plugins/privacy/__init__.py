@@ -8,13 +8,16 @@ end up in CI pages and chat groups. Numbers in ``PII_ALLOW`` (the office
 hotline) are left alone.
 """
 
+from dataclasses import astuple
+
 from pelican import signals
 from pelican.contents import Static
 from pelican.urlwrappers import URLWrapper
 
 from ..common import ContentError, location, logger, report_error, report_warning, setting
 from ..metadata.encoding import read_source
-from .pii import find_pii, is_allowed, mask_text, may_hold_pii, normalise_allow
+from ..incremental import memo
+from .pii import Hit, find_pii, is_allowed, mask_text, may_hold_pii, normalise_allow
 
 DEFAULTS = {
     # Publishing a resident's number is the incident this plugin exists to
@@ -85,16 +88,19 @@ def _source_hits(content, allowed):
     except (OSError, TypeError, ContentError):
         return None, []
     lines = text.split("\n")
-    if not may_hold_pii(text):
-        return lines, []
-    hits = [
-        (number, hit)
-        for number, line in enumerate(lines, 1)
+    found = memo.remembered("personal-numbers", text, _numbers_by_line)
+    hits = [(number, Hit(*fields)) for number, *fields in found]
+    return lines, [(number, hit) for number, hit in hits if not is_allowed(hit, allowed)]
+
+
+def _numbers_by_line(text):
+    """``[[line, *Hit fields]]`` of every number in ``text`` (kept across builds)."""
+    return [
+        [number, *astuple(hit)]
+        for number, line in enumerate(text.split("\n"), 1)
         if may_hold_pii(line)
         for hit in find_pii(line)
-        if not is_allowed(hit, allowed)
-    ]
-    return lines, hits
+    ] if may_hold_pii(text) else []
 
 
 def _field_texts(content):

@@ -11,6 +11,7 @@ import re
 import nh3
 
 from ..common import public_site_url
+from ..incremental import memo
 
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
@@ -59,9 +60,13 @@ def clean_html(html, site_url=""):
 
 def sanitize_content(content):
     site_url = public_site_url(content.settings)
+
+    def clean(html):
+        return clean_html(html, site_url)
+
     if getattr(content, "_content", None):
-        content._content = clean_html(content._content, site_url)
+        content._content = memo.remembered("sanitized", content._content, clean)
     summary = content.metadata.get("summary")
     if summary:
-        content.metadata["summary"] = clean_html(summary, site_url)
+        content.metadata["summary"] = memo.remembered("sanitized", summary, clean)
         content._summary = content.metadata["summary"]

@@ -1,0 +1,61 @@
+"""Results of pure functions of a text, kept from one build to the next
+(``CACHE_PATH/linli-memo.json``): a rebuild sanitises and scans for personal
+numbers only the bodies it has not seen. Pelican's content cache keeps what
+the readers made; this keeps what happens to it after (plugins/safety,
+plugins/privacy), which runs on every content object of every build.
+
+A memo is only as good as its function is pure: each holds the reader key
+(settings, plugin code, library versions) of the build that wrote it and is
+dropped whole when that changes. Only results are kept, never verdicts: a
+body with a personal number is reported again on every build.
+"""
+
+import hashlib
+import json
+import os
+
+from ..common import write_json
+
+MEMO_FILE = "linli-memo.json"
+
+_key = None  # the reader key of the build in progress; None: nothing is remembered
+_previous = {}  # name -> {digest: value}, as the last build left them
+_used = {}  # the same, for what this build asked
+
+
+def remembered(name, text, compute):
+    """``compute(text)``, or what it gave for the same text before."""
+    if _key is None:
+        return compute(text)
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    used = _used.setdefault(name, {})
+    value = used.get(digest)
+    if value is None:
+        value = _previous.get(name, {}).get(digest)
+        if value is None:
+            value = compute(text)
+        used[digest] = value
+    return value
+
+
+def start(settings, key):
+    global _key
+    _key = key
+    _used.clear()
+    _previous.clear()
+    try:
+        with open(os.path.join(settings["CACHE_PATH"], MEMO_FILE), encoding="utf-8") as handle:
+            stored = json.load(handle)
+    except (OSError, ValueError):
+        return
+    if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("memos"), dict):
+        _previous.update(stored["memos"])
+
+
+def finish(settings):
+    """Keep what this build used (and only that, so the file never grows
+    beyond the site), unless it is what the file holds already."""
+    global _key
+    if _key is not None and _used != _previous:
+        write_json(os.path.join(settings["CACHE_PATH"], MEMO_FILE), {"key": _key, "memos": _used})
+    _key = None
