@@ -23,6 +23,8 @@ from pelican.urlwrappers import URLWrapper
 # template filter adds while rendering.
 SKIPPED = frozenset({"_context", "settings", "_share_info"})
 
+_ABSENT = object()
+
 # Pelican's {filename}/{static}/… link syntax (and the old |filename|).
 _INTRASITE = re.compile(r"[{|](?:filename|static|attach|category|tag|author|index)[}|]")
 
@@ -71,11 +73,30 @@ class Fingerprints:
         return any(isinstance(text, str) and _INTRASITE.search(text) for text in texts)
 
     def _attributes(self, item, parts, mode):
-        for name in sorted(vars(item)):
+        attributes = vars(item)
+        for name in sorted(attributes):
             if name in SKIPPED:
                 continue
             parts.append(name)
-            self._value(vars(item)[name], parts, mode, set())
+            value = attributes[name]
+            if name == "metadata" and type(value) is dict:
+                self._metadata(value, attributes, parts, mode)
+            else:
+                self._value(value, parts, mode, set())
+
+    def _metadata(self, metadata, attributes, parts, mode):
+        """Most metadata values are the piece's attributes themselves (Pelican
+        sets one from the other): those enter as a reference to the
+        attribute, whose digest already covers the value."""
+        parts.append("{")
+        for key in sorted(metadata, key=repr):
+            parts.append(repr(key))
+            value = metadata[key]
+            if type(key) is str and attributes.get(key.lower(), _ABSENT) is value and key.lower() not in SKIPPED:
+                parts.append("=" + key.lower())
+            else:
+                self._value(value, parts, mode, set())
+        parts.append("}")
 
     # --- any value --------------------------------------------------------
     def value(self, value):

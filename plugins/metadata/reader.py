@@ -50,8 +50,8 @@ _converted = {}  # Markdown body -> HTML, converted on every core before the fil
 
 def convert_ahead(generator, paths, excludes):
     """Before a generator reads its first file (Pelican then reads them one
-    by one): convert the Markdown bodies of the files its reader cache does
-    not hold, on every core. A body whose conversion logged anything is left
+    by one): convert the Markdown bodies (and summaries) of the files its
+    reader cache does not hold, on every core. A body whose conversion logged anything is left
     to the reader, so its messages come where they belong."""
     if getattr(generator, "linli_converted_ahead", False):
         return
@@ -66,9 +66,13 @@ def convert_ahead(generator, paths, excludes):
             continue
         reader = found
         try:
-            bodies[split_header(read_source(path)[0])[1]] = None
+            entries, body, _ = split_header(read_source(path)[0])
         except (OSError, ContentError):
             continue  # the reader says what is wrong with it
+        bodies[body] = None
+        for key, value, _ in entries:
+            if value and fields.canonical_key(key) == "summary":
+                bodies[value] = None
     count = parallel.processes(settings, len(bodies))
     if count < 2:
         return
@@ -182,5 +186,6 @@ class LinliMarkdownReader(MarkdownReader):
         if name == "status":
             return fields.parse_status(value)
         if name == "summary":
-            return self._markdown().convert(value)
+            converted = _converted.pop(value, None)
+            return self._markdown().convert(value) if converted is None else converted
         return self.process_metadata(name, value)
