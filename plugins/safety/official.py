@@ -43,10 +43,24 @@ def queue_page(path, context):
     _sitemap_generator().queue_page(path, {"page": piece})
 
 
+def lastmod(date):
+    """The plugin's ``format_date``, through the C ``strftime``: Pelican's
+    own (SafeDatetime) parses the format with regular expressions on every
+    call, twice for every page of the site."""
+    base = datetime.datetime if isinstance(date, datetime.datetime) else datetime.date
+    if getattr(date, "tzinfo", None):
+        zone = base.strftime(date, "%z")
+        zone = zone[:-2] + ":" + zone[-2:]
+    else:
+        zone = "-00:00"
+    return base.strftime(date, "%Y-%m-%dT%H:%M:%S") + zone
+
+
 def adopt_sitemap():
     generator = _sitemap_generator()
     if generator is None:
         return
+    sys.modules["pelican.plugins.sitemap.sitemap"].format_date = lastmod
     signals.finalized.disconnect(generator.finalize)
     signals.content_written.disconnect(generator.queue_page)
     signals.content_written.connect(queue_page)
