@@ -2,6 +2,7 @@
 and one way to report a content problem as ``file:line: message``."""
 
 import datetime
+import functools
 import hashlib
 import html
 import json
@@ -102,13 +103,22 @@ def inside(path, root):
 def line_of(path, needle):
     """The first line of an editor's file containing ``needle`` (for messages)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if needle in line:
-                    return number
+        stat = os.stat(path)
+        lines = _lines(os.fspath(path), stat.st_mtime_ns, stat.st_size)
     except OSError:
-        pass
+        return None
+    for number, line in enumerate(lines, 1):
+        if needle in line:
+            return number
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _lines(path, mtime_ns, size):
+    """A file's lines, read once per version (the link check asks one file
+    for the line of each of its broken links)."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read().split("\n")
 
 
 def plain_text(markup, limit=None):

@@ -221,7 +221,7 @@ def check_content(content):
     if not first_time:
         return
     # A file can be named after the number it should not publish.
-    shown = mask_text(path, allow) if path else path
+    shown = memo.remembered("masked", path, lambda text: mask_text(text, allow)) if path else path
     if policy == "mask":
         # Masking the reference cannot rename the file that gets published.
         for line, hit in attachments:
