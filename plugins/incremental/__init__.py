@@ -70,8 +70,8 @@ def start_build(pelican):
     pelican.linli_reader_key = reader_key
     memo.start(settings, reader_key)
     key = site_key(settings)
-    previous = load_record(settings, key) if setting(settings, "INCREMENTAL", DEFAULTS) else {}
-    _current = Renders(settings, key, previous)
+    record = load_record(settings, key) if setting(settings, "INCREMENTAL", DEFAULTS) else {}
+    _current = Renders(settings, key, record)
 
 
 def _reader_key_path(settings):

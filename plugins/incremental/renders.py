@@ -39,7 +39,7 @@ LIBRARIES = (
     "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",
     "pelican-neighbors", "pelican-sitemap", "feedgenerator", "pagefind",
 )
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 _DEBUG = {} if os.environ.get("LINLI_DEBUG_KEYS") else None
 
 
@@ -70,9 +70,10 @@ def site_key(settings, theme=True):
         if name not in NOT_RENDERED:
             digest.update(name.encode())
             digest.update(fingerprints.value(settings[name]).encode())
-    folder = settings.get("THEME")
-    if theme and folder and os.path.isdir(folder):
-        _hash_files(digest, folder)
+    folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]
+    for folder in folders if theme else ():
+        if folder and os.path.isdir(folder):
+            _hash_files(digest, folder)
     plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     _hash_files(digest, plugins, suffixes=(".py",))
     return digest.hexdigest()
@@ -83,7 +84,8 @@ def record_path(settings):
 
 
 def load_record(settings, key):
-    """The previous build's entries, or {} when it was built differently."""
+    """The previous build's record (its pages and what each template
+    reads), or {} when it was built differently."""
     try:
         with open(record_path(settings), encoding="utf-8") as handle:
             record = json.load(handle)
@@ -91,24 +93,29 @@ def load_record(settings, key):
         return {}
     if not isinstance(record, dict) or record.get("site") != key:
         return {}
-    files = record.get("files")
-    return files if isinstance(files, dict) else {}
+    return record
 
 
 class Renders:
     """One build's use of the record."""
 
-    def __init__(self, settings, key, previous):
+    def __init__(self, settings, key, record):
         self.settings = settings
         self.key = key
-        self.previous = previous  # output name -> [key, size, mtime_ns, indexed]
+        files = record.get("files")
+        self.previous = files if isinstance(files, dict) else {}  # output name -> [key, size, mtime_ns, indexed]
         self.output = os.path.abspath(settings["OUTPUT_PATH"])
         self.current = {}  # output name -> [key, indexed]
         self.carried = set()  # pages to link from the previous output, not write
         self.index_changed = False  # a page Pagefind reads was added or changed
         self.rendered = 0
         self.reused = 0
-        self._variables = {}
+        # Template name -> the variables it reads. Parsing the templates took
+        # a tenth of a rebuild; the same site key means the same templates.
+        templates = record.get("templates")
+        self._variables = {
+            name: frozenset(names) for name, names in (templates.items() if isinstance(templates, dict) else ())
+        }
         self._shared = {}
         self.fingerprints = None
 
@@ -232,7 +239,11 @@ class Renders:
             except OSError:
                 continue
             files[name] = [key, stat.st_size, stat.st_mtime_ns, indexed]
-        write_json(record_path(self.settings), {"site": self.key, "files": files})
+        templates = {
+            name: sorted(names, key=lambda name: (name is None, name or ""))
+            for name, names in sorted(self._variables.items())
+        }
+        write_json(record_path(self.settings), {"site": self.key, "files": files, "templates": templates})
         if _DEBUG is not None:
             with open(os.environ["LINLI_DEBUG_KEYS"], "w", encoding="utf-8") as out:
                 json.dump(_DEBUG, out, indent=1, sort_keys=True)
