@@ -4,7 +4,7 @@ only to the pages the preview serves, build errors with file and line."""
 from bs4 import BeautifulSoup
 
 from plugins.devserver.__main__ import describe, describe_exception
-from plugins.devserver.server import with_reload_script
+from plugins.devserver.server import digest, with_reload_script
 from tests.conftest import ROOT, article_source
 from tests.devserver import save
 
@@ -27,8 +27,10 @@ def reload_scripts(html):
 def test_reload_script_goes_before_the_end_of_head():
     page = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>x</p></body></html>"
     result = with_reload_script(page, 7).decode()
-    assert result.index('<script src="/__linli/reload.js" data-build="7" defer></script>') < result.index("</head>")
+    tag = f'<script src="/__linli/reload.js" data-build="7" data-page="{digest(page)}" defer></script>'
+    assert result.index(tag) < result.index("</head>")
     assert with_reload_script(b"<p>no head</p></body>", 1).decode().endswith("defer></script>\n</body>")
+    assert digest(page) != digest(page.replace(b"x", b"y"))
 
 
 def test_error_text_becomes_file_line_and_message(tmp_path, monkeypatch):
@@ -72,7 +74,7 @@ def test_edit_rebuilds_error_is_reported_and_fixing_recovers(devserver):
     status = server.wait_for(lambda s: s["build"] > first and s["state"] == "ok")
     html = server.get(URL)[1]
     assert "三号楼电梯明天恢复运行。" in html
-    assert reload_scripts(html)[0]["data-build"] == str(status["build"])
+    assert reload_scripts(html)[0]["data-build"] == str(status["reload"])
 
     broken = article_source(title="电梯维修通知", slug="lift-repair", date="2026-02-30 10:00", body="坏日期。")
     server.write(ARTICLE, broken)
