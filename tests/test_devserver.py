@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from plugins.devserver.__main__ import describe, describe_exception
 from plugins.devserver.server import digest, with_reload_script
-from tests.conftest import ROOT, article_source
+from tests.conftest import ROOT, article_source, run_pelican
 from tests.devserver import save
 
 ARTICLE = "articles/lift.md"
@@ -161,3 +161,86 @@ def test_the_search_index_catches_up_after_the_page_is_shown(devserver):
         time.sleep(0.2)
     assert entry.read_bytes() != before, server.log
     assert "搜索索引在后台更新" in server.log
+
+
+# --- the edited page first (plugins/devserver/fast.py) --------------------------
+
+DEMO_PIECES = [
+    # (source, how the body changes): photos in the body, an album, a cover,
+    # a first paragraph that is also the summary (share card, listings), pages.
+    ("articles/news/2024-03-22-spring-cleanup-volunteers.md", "append"),
+    ("articles/news/2026-09-28-mid-autumn-neighbours.md", "append"),
+    ("articles/news/2025-04-10-waste-sorting-points.md", "append"),
+    ("articles/news/2024-08-16-summer-care-class.md", "first paragraph"),
+    ("pages/about.md", "append"),
+    ("pages/guide.md", "first paragraph"),
+]
+
+
+def edited_body(text, how, number):
+    header, body = text.split("\n\n", 1)
+    if how == "append":
+        return f"{header}\n\n{body.rstrip()}\n\n预览先行测试第 {number} 段：新加的一段。\n"
+    return f"{header}\n\n预览先行测试第 {number} 次：改写后的第一段。{body}"
+
+
+def test_the_edited_page_first_is_the_page_the_build_then_writes(devserver, tmp_path):
+    """Every fast page, on the demo's real templates, photos, albums and
+    summaries, is byte for byte the page the normal build writes after it;
+    that build reloads no page (its text is unchanged)."""
+    from plugins.devserver.server import digest
+
+    server = devserver(ROOT / "content")
+    status = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok", timeout=600)
+    for number, (source, how) in enumerate(DEMO_PIECES, 1):
+        before = server.status()
+        path = server.content / source
+        save(path, edited_body(path.read_text(encoding="utf-8"), how, number))
+        status = server.wait_for(lambda s: s["build"] > before["build"] and s["state"] in ("ok", "failed"), timeout=600)
+        assert status["state"] == "ok", status
+        assert status["fast"] > before["fast"], f"{source} went the normal way\n{server.log}"
+        assert status["reload"] == before["reload"]  # no page reloads only because a build finished
+        shown = status["fast_page"]
+        written = (server.output / shown["name"]).read_bytes()
+        assert f"第 {number} " in written.decode("utf-8")
+        assert shown["digest"] == digest(written), f"{source}: the fast page differs from the built page"
+
+
+def test_a_header_change_goes_the_normal_way(devserver):
+    server = devserver(site())
+    before = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
+    server.write(ARTICLE, article_source(title="电梯维修完成的通知", slug="lift-repair", body="电梯维修已经完成。"))
+    status = server.wait_for(lambda s: s["build"] > before["build"] and s["state"] == "ok")
+    assert status["fast"] == before["fast"]
+    assert status["reload"] == status["build"]  # every open page reloads: titles show in listings
+    assert "电梯维修完成的通知" in server.get(URL)[1]
+
+
+def test_personal_data_saved_into_a_body_is_reported_not_shown(devserver):
+    """The personal-data check runs on every save (not only on the first
+    build of the process), and the fast path never shows what it refuses."""
+    server = devserver(site(), PII_POLICY="fail")
+    before = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
+    server.write(ARTICLE, article_source(title="电梯维修通知", slug="lift-repair", body="联系人手机 13912345678。"))
+    status = server.wait_for(lambda s: s["state"] == "failed")
+    assert status["fast"] == before["fast"]
+    assert any("手机号" in error["message"] for error in status["errors"]), status
+    assert "13912345678" not in server.get(URL)[1]
+
+
+def test_quick_saves_end_in_the_same_site_as_a_clean_build(devserver, tmp_path):
+    """Saves in quick succession (each may stop the build the one before it
+    started) leave output/ as a clean build of the same files makes it."""
+    server = devserver(site())
+    server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
+    for number in range(1, 5):
+        before = server.status()
+        server.write(ARTICLE, article_source(title="电梯维修通知", slug="lift-repair", body=f"第 {number} 次修改。"))
+        server.wait_for(lambda s: s["fast"] > before["fast"])
+        assert f"第 {number} 次修改。" in server.get(URL)[1]
+    written = server.output / URL.strip("/") / "index.html"
+    server.wait_for(lambda s: s["state"] == "ok" and "第 4 次修改。" in written.read_text(encoding="utf-8"))
+    clean = run_pelican(server.content, tmp_path / "clean", cache=tmp_path / "clean-cache")
+    assert clean.result.returncode == 0, clean.result.stderr
+    for name in ("sitemap.xml", "index.html", URL.strip("/") + "/index.html", "feeds/all.atom.xml"):
+        assert (server.output / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name

@@ -29,12 +29,13 @@ from pelican.log import LimitFilter, console
 from pelican.log import init as init_logging
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
+from .. import privacy
 from ..common import location, relative_path
 from ..safety.atomic import BuildFailed
 from ..safety import atomic
 from ..search.index import index_later
 from .fast import FastPages, Recorder, Refused, forget_memoised
-from .server import BuildStatus, make_server, serve_in_background
+from .server import BuildStatus, digest, make_server, serve_in_background
 
 PLUGINS_DIR = Path(__file__).resolve().parents[1]
 # file:line: message, as plugins.common.report_error logs it.
@@ -85,8 +86,13 @@ def describe_exception(error):
 def forget_previous_build():
     """Pelican memoises Content.get_content and get_summary in class-level
     dicts keyed by the content object, so in a long-lived process every
-    build's pages would stay in memory (and each rebuild grow slower)."""
+    build's pages would stay in memory (and each rebuild grow slower).
+    The personal-data check reports each file once per build and forgets
+    them on Pelican's ``initialized``, which a long-lived process sends only
+    once: without this, a number saved into a file after the first build
+    would never be reported."""
     forget_memoised()
+    privacy.reset()
 
 
 def forget_superseded_build():
@@ -319,6 +325,7 @@ class Preview:
 
     def show_fast_page(self, path):
         started = time.monotonic()
+        privacy.reset()  # so the personal-data check looks at the new body (and refuses the fast page)
         try:
             name, html = self.fast.render(path)
         except Refused as why:
@@ -329,7 +336,9 @@ class Preview:
             self.fast.restore()
             return False
         self.fast_pages += 1
-        self.status.show_pages({name: html.encode("utf-8")}, fast=self.first_id + self.fast_pages)
+        page = html.encode("utf-8")
+        self.status.show_pages({name: page}, fast=self.first_id + self.fast_pages,
+                               fast_page={"name": name, "digest": digest(page)})
         console.print(f"已先显示修改的页面（{(time.monotonic() - started) * 1000:.0f} 毫秒），正在更新全站"
                       f" / edited page shown first, now the rest of the site", highlight=False)
         return True

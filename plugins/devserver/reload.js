@@ -94,6 +94,7 @@
           return;
         }
         version = status.version;
+        script.setAttribute("data-seen", version);  // the status this page has acted on
         if (status.state === "failed") showErrors(status.errors); else hideErrors();
         setBadge(status.state === "building" ? "正在更新预览…" : "");
         timer = window.setTimeout(poll, visible ? 0 : 1000);

@@ -139,7 +139,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         """(status code, HTML) of the page served at ``path`` — the fast
         path's page, the built file, 404.html, or the waiting page during the
         first build — or None when ``path`` is another kind of file."""
-        if not os.path.isdir(self.directory):
+        if not os.path.isdir(self.directory) and not self.status.snapshot()["build"]:
             if path.endswith("/") or path.endswith((".html", ".htm")):  # the first build is still running
                 return 200, WAITING_PAGE.encode()
             return None
