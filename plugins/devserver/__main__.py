@@ -191,7 +191,9 @@ class Preview:
         # Something other than an article's or page's body changed since the
         # last good build: no fast page until a build has taken it in.
         self.dirty = False
-        self.reload_all = True  # the next good build reloads every open page
+        # The next good build reloads every open page, not only those whose
+        # text changed (pieces alone change nothing but the pages' text).
+        self.reload_all = True
         self.building = False
         self.supersede = threading.Event()
         # blinker holds receivers weakly: bound methods of a live object.
@@ -318,9 +320,11 @@ class Preview:
         console.print(f"-> 已修改 / changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", highlight=False)
         self.stop_indexing()
         if other:
-            self.dirty = True
-        if not (len(pieces) == 1 and not self.dirty and self.show_fast_page(next(iter(pieces)))):
-            self.reload_all = True
+            # A stylesheet, a photo … can change what a page shows without
+            # changing its text: every open page reloads after the build.
+            self.dirty = self.reload_all = True
+        if len(pieces) == 1 and not self.dirty:
+            self.show_fast_page(next(iter(pieces)))
         self.build()
 
     def show_fast_page(self, path):
@@ -337,8 +341,10 @@ class Preview:
             return False
         self.fast_pages += 1
         page = html.encode("utf-8")
+        # The errors of an earlier build belong to older files: the build
+        # that follows shows them again if they are still there.
         self.status.show_pages({name: page}, fast=self.first_id + self.fast_pages,
-                               fast_page={"name": name, "digest": digest(page)})
+                               fast_page={"name": name, "digest": digest(page)}, state="building", errors=[])
         console.print(f"已先显示修改的页面（{(time.monotonic() - started) * 1000:.0f} 毫秒），正在更新全站"
                       f" / edited page shown first, now the rest of the site", highlight=False)
         return True
@@ -398,7 +404,7 @@ class Preview:
             reload = build if self.reload_all else self.status.snapshot()["reload"]
             self.reload_all = False
             self.status.drop_pages(build=build, reload=reload, state="ok", errors=[], seconds=seconds)
-            console.print(f"第 {self.number} 次构建完成，用时 {seconds:.1f} 秒，页面将自动刷新 / build {self.number} done",
+            console.print(f"第 {self.number} 次构建完成，用时 {seconds:.1f} 秒，有变化的页面将自动刷新 / build {self.number} done",
                           highlight=False)
             if getattr(self.pelican, "linli_search_pending", False):
                 console.print("搜索索引在后台更新 / search index updating in the background", highlight=False)

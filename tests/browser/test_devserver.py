@@ -14,6 +14,14 @@ def source(body, date="2026-01-05 10:00"):
     return article_source(title="电梯维修通知", slug="lift-repair", date=date, body=body)
 
 
+def wait_until_seen(page, status):
+    """Until the page (reloaded or not) has acted on ``status``."""
+    page.wait_for_function(
+        f"Number((document.querySelector('script[data-seen]') || {{dataset: {{}}}}).dataset.seen) >= {status['version']}",
+        timeout=WAIT,
+    )
+
+
 def test_page_reloads_itself_shows_errors_and_recovers(page, devserver):
     server = devserver({ARTICLE: source("电梯维修已经完成。")})
     server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
@@ -33,8 +41,7 @@ def test_page_reloads_itself_shows_errors_and_recovers(page, devserver):
     page.evaluate("window.__notReloaded = true")
     done = server.wait_for(lambda s: s["build"] > first["build"] and s["state"] == "ok")
     assert done["fast"] > first["fast"] and done["reload"] == first["reload"]
-    page.wait_for_function(f"Number(document.querySelector('script[data-seen]').dataset.seen) >= {done['version']}",
-                           timeout=WAIT)
+    wait_until_seen(page, done)
     assert page.evaluate("window.__notReloaded === true")
 
     server.write(ARTICLE, source("日期写错了。", date="2026-02-30 10:00"))
@@ -48,8 +55,12 @@ def test_page_reloads_itself_shows_errors_and_recovers(page, devserver):
     assert "三号楼电梯明天恢复运行。" in page.inner_text("main")
 
     page.evaluate("window.__notReloaded = true")
+    failed = server.status()
     server.write(ARTICLE, source("日期改好了。"))
     page.wait_for_selector("text=日期改好了。", timeout=WAIT)
+    done = server.wait_for(lambda s: s["build"] > failed["build"] and s["state"] == "ok")
+    wait_until_seen(page, done)
     assert page.evaluate("window.__notReloaded === undefined")
     assert page.query_selector(".linli-preview-errors") is None
+    assert "日期改好了。" in page.inner_text("main")
     assert page.evaluate("window.__violations") == []
