@@ -207,16 +207,27 @@ def test_the_edited_page_first_is_the_page_the_build_then_writes(devserver, tmp_
 
 
 def test_a_header_change_goes_the_normal_way(devserver):
-    server = devserver(site())
+    server = devserver({ARTICLE: article_source(title="电梯维修通知", slug="lift-repair", summary="旧的摘要。",
+                                                body="电梯维修已经完成。")})
     before = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
     before_html = server.get(URL)[1]
-    server.write(ARTICLE, article_source(title="电梯维修完成的通知", slug="lift-repair", body="电梯维修已经完成。"))
+    assert "旧的摘要。" in server.get("/")[1]
+    server.write(ARTICLE, article_source(title="电梯维修完成的通知", slug="lift-repair", summary="旧的摘要。",
+                                         body="电梯维修已经完成。"))
     status = server.wait_for(lambda s: s["build"] > before["build"] and s["state"] == "ok")
     assert status["fast"] == before["fast"]
     html = server.get(URL)[1]
     assert "电梯维修完成的通知" in html
     # Open pages whose text changed reload (this one, the listings …).
     assert reload_scripts(html)[0]["data-page"] != reload_scripts(before_html)[0]["data-page"]
+
+    # A header line removed is a header change too (the summary goes back
+    # to the first paragraph), whatever the body does.
+    before = status
+    server.write(ARTICLE, article_source(title="电梯维修完成的通知", slug="lift-repair", body="电梯今天恢复运行。"))
+    status = server.wait_for(lambda s: s["build"] > before["build"] and s["state"] == "ok")
+    assert status["fast"] == before["fast"]
+    assert "旧的摘要。" not in server.get("/")[1]
 
 
 def test_personal_data_saved_into_a_body_is_reported_not_shown(devserver):

@@ -186,7 +186,7 @@ class Preview:
         self.status = BuildStatus()
         self.progress = Progress()
         self.recorder = Recorder()
-        self.fast = FastPages()
+        self.fast = FastPages(self.recorder)
         self.sources = frozenset()  # articles and pages of the last good build
         # Something other than an article's or page's body changed since the
         # last good build: no fast page until a build has taken it in.

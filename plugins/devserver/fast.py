@@ -53,8 +53,9 @@ class Recorded:
     piece: Content
     snapshot: dict  # vars(piece) before any page was rendered
     metadata: dict
+    header: dict  # its metadata when it was made (content_object_init): the file's header
     name: str = None  # output file, relative to the output folder
-    localcontext: dict = None
+    own_context: dict = None  # what the page's local context had beyond the shared one
 
 
 @dataclass
@@ -77,7 +78,9 @@ class Recorder:
     def __init__(self):
         self._building = None
         self._generators = []
+        self.headers = {}  # absolute source path -> metadata as made, this build
         # blinker keeps weak references to bound methods: self lives in Preview.
+        signals.content_object_init.connect(self._made)
         signals.all_generators_finalized.connect(self._finalized)
         signals.get_writer.connect(self._before_writing)
         signals.content_written.connect(self._written)
@@ -85,6 +88,11 @@ class Recorder:
     def start(self):
         self._building = LastBuild()
         self._generators = []
+        self.headers = {}
+
+    def _made(self, content):
+        if type(content) in FAST_KINDS and getattr(content, "source_path", None):
+            self.headers[os.path.abspath(content.source_path)] = dict(content.metadata)
 
     def finish(self):
         """The LastBuild of the build that just succeeded."""
@@ -104,9 +112,15 @@ class Recorder:
                 if not isinstance(value, list) or name.startswith("draft"):
                     continue
                 for item in value:
-                    if type(item) in FAST_KINDS and getattr(item, "source_path", None):
-                        built.pieces[os.path.abspath(item.source_path)] = Recorded(
-                            generator, item, dict(vars(item)), dict(item.metadata))
+                    if type(item) not in FAST_KINDS or not getattr(item, "source_path", None):
+                        continue
+                    path = os.path.abspath(item.source_path)
+                    known = built.pieces.get(path)
+                    if known is not None and known.piece is item:
+                        continue  # the same piece in another list (dates …)
+                    header = self.headers.get(path)
+                    if header is not None:
+                        built.pieces[path] = Recorded(generator, item, dict(vars(item)), dict(item.metadata), header)
         from ..assets import fingerprint
         from ..gallery import state
 
@@ -124,8 +138,10 @@ class Recorder:
         recorded = built.pieces.get(os.path.abspath(source)) if source else None
         if recorded is None or recorded.piece is not piece or context.get("output_file") != piece.save_as:
             return
+        shared = recorded.generator.context
         recorded.name = context["output_file"]
-        recorded.localcontext = context
+        recorded.own_context = {key: value for key, value in context.items()
+                                if key not in shared or shared[key] is not value}
 
 
 class Refused(Exception):
@@ -201,7 +217,8 @@ class FastPages:
     """The pieces whose body the fast path changed since the last good build
     (restored before each fast page and when a build fails)."""
 
-    def __init__(self):
+    def __init__(self, recorder):
+        self.recorder = recorder
         self.last = None  # LastBuild
         self.changed = {}  # source path -> body put in
 
@@ -239,7 +256,7 @@ class FastPages:
             )
             if type(new) is not type(old) or not new.is_valid():
                 raise Refused("not a valid piece of the same kind any more")
-            self._check_only_body_changed(recorded, new)
+            self._check_only_body_changed(recorded, new, self.recorder.headers.get(os.path.abspath(path)))
         bodies = dict(self.changed)
         bodies[recorded.piece.source_path] = new._content
         # Every body changed since the last good build stays changed: the
@@ -252,7 +269,10 @@ class FastPages:
             touched.append(other.piece)
         forget_memoised(set(touched))
         self.changed = {os.path.abspath(source): body for source, body in bodies.items()}
-        localcontext = recorded.localcontext
+        # The page's local context as the writer made it: the shared context
+        # of that build (which it still is) with the page's own variables.
+        localcontext = dict(generator.context)
+        localcontext.update(recorded.own_context)
         template = generator.get_template(old.template)
         with _no_problems(), _build_state(built):
             # As Pelican's writer does: the shared context follows the page's
@@ -262,9 +282,8 @@ class FastPages:
         return recorded.name, html
 
     @staticmethod
-    def _check_only_body_changed(recorded, new):
-        if new.metadata != {key: recorded.metadata.get(key) for key in new.metadata} or not set(
-                new.metadata) <= set(recorded.metadata):
+    def _check_only_body_changed(recorded, new, header):
+        if header is None or header != recorded.header:
             raise Refused("the header changed")
         if sorted(_REFERENCE.findall(new._content or "")) != sorted(
                 _REFERENCE.findall(recorded.snapshot.get("_content") or "")):
