@@ -195,6 +195,7 @@ class Preview:
         # text changed (pieces alone change nothing but the pages' text).
         self.reload_all = True
         self.building = False
+        self._build_thread = None
         self.supersede = threading.Event()
         # blinker holds receivers weakly: bound methods of a live object.
         signals.content_object_init.connect(self.progress.count_read)
@@ -278,7 +279,9 @@ class Preview:
             self.supersede.set()
 
     def checkpoint(self, *args, **kwargs):
-        if self.building and self.supersede.is_set():
+        # Only in the build's own thread and process: a worker (of a parallel
+        # render, say) never stops half-way; the build stops at its next step.
+        if self.building and self.supersede.is_set() and (os.getpid(), threading.get_ident()) == self._build_thread:
             raise Superseded()
 
     # --- the search index in the background ------------------------------------
@@ -361,6 +364,7 @@ class Preview:
         escaped = None
         superseded = False
         self.recorder.start()
+        self._build_thread = (os.getpid(), threading.get_ident())
         self.building = True
         self.progress.start()
         with collecting() as collector:
