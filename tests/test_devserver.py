@@ -258,3 +258,34 @@ def test_quick_saves_end_in_the_same_site_as_a_clean_build(devserver, tmp_path):
     assert clean.result.returncode == 0, clean.result.stderr
     for name in ("sitemap.xml", "index.html", URL.strip("/") + "/index.html", "feeds/all.atom.xml"):
         assert (server.output / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+
+
+def test_an_editors_temporary_files_are_no_reason_to_build(tmp_path):
+    from plugins.devserver.__main__ import Preview
+
+    article, page = tmp_path / "lift.md", tmp_path / "about.md"
+    for path in (article, page):
+        path.write_text("x", encoding="utf-8")
+    preview = Preview.__new__(Preview)  # only what classify() reads
+    preview.sources = frozenset({str(article), str(page)})
+    saved = [(2, str(tmp_path / ".lift.md.saving")), (1, str(article)), (1, str(tmp_path / "4913")),
+             (1, str(tmp_path / "lift.md~")), (2, str(tmp_path / ".#lift.md"))]
+    assert preview.classify(saved) == ({str(article)}, False)
+    assert preview.classify(saved[:1]) == (set(), False)
+    # A new file, a photo, a deleted article: the normal build.
+    (tmp_path / "new.md").write_text("x", encoding="utf-8")
+    assert preview.classify([(1, str(tmp_path / "new.md")), (1, str(page))]) == ({str(page)}, True)
+    page.unlink()
+    assert preview.classify([(3, str(page))]) == (set(), True)
+
+
+def test_the_build_waits_only_for_a_browser_that_shows_the_page():
+    from plugins.devserver.server import BuildStatus
+
+    status = BuildStatus()
+    status.show_pages({"a/index.html": b"<p>a</p>"})
+    assert status.wait_until_loaded("a/index.html", 0.01) is False  # nobody has it open
+    status.asked("a/index.html", loaded=False)  # an open page polls …
+    status.show_pages({"a/index.html": b"<p>b</p>"})
+    status.asked("a/index.html", loaded=True)  # … reloads and asks again
+    assert status.wait_until_loaded("a/index.html", 5) is True

@@ -44,6 +44,7 @@ _AT_FILE = re.compile(r"^(?P<file>[^\n:]+?): (?P<message>.*)$", re.S)
 # The summary the safety plugin logs after the errors themselves.
 _SUMMARY = re.compile(r"^构建失败")
 PROGRESS_EVERY = 3.0  # seconds between "still building" lines
+FAST_PAGE_LOADING = 1.0  # at most this long the build waits for the browser to load a fast page
 # Files editors' programs make and remove around a save (a temporary copy
 # renamed over the file, a backup, vim's "4913" probe): never a reason to build.
 _TEMPORARY = re.compile(r"^\.|~$|^#.*#$|^\d+$|\.(?:sw[a-p]|tmp|saving|bak|part)$", re.I)
@@ -347,9 +348,13 @@ class Preview:
         # The errors of an earlier build belong to older files: the build
         # that follows shows them again if they are still there.
         self.status.show_pages({name: page}, fast=self.first_id + self.fast_pages,
-                               fast_page={"name": name, "digest": digest(page)}, state="building", errors=[])
+                               fast_page={"name": name, "digest": digest(page), "at": time.time()},
+                               state="building", errors=[])
         console.print(f"已先显示修改的页面（{(time.monotonic() - started) * 1000:.0f} 毫秒），正在更新全站"
                       f" / edited page shown first, now the rest of the site", highlight=False)
+        # The build competes with the browser's requests for this process:
+        # let a browser showing the page load it first.
+        self.status.wait_until_loaded(name, FAST_PAGE_LOADING)
         return True
 
     def build(self, first=False):
@@ -450,12 +455,16 @@ class Saves:
 
 
 def watch(paths, saves, stop):
-    for batch in watchfiles.watch(*paths, stop_event=stop, debounce=400, step=30, raise_interrupt=False):
+    for batch in watchfiles.watch(*paths, stop_event=stop, debounce=400, step=10, raise_interrupt=False):
         saves.put(batch)
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The server's threads answer the browser while a build runs in this
+    # process: hand them the interpreter sooner than every 5 ms (a reload's
+    # few requests would otherwise each wait several switches for it).
+    sys.setswitchinterval(0.0005)
     args = parse_arguments(argv + ["--listen"])  # we listen; Pelican warns about -p otherwise
     init_logging(
         level=args.verbosity,

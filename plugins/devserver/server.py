@@ -34,6 +34,7 @@ WAITING_PAGE = (
 
 
 LONG_POLL = 20.0  # seconds a visible page's status request may be held
+WATCHED = 2.5  # a page that asked for the status this recently is open somewhere
 
 
 def digest(page):
@@ -52,6 +53,9 @@ class BuildStatus:
         self._changed = threading.Condition()
         self._state = {"build": 0, "reload": 0, "fast": 0, "state": "building", "errors": [], "version": 0}
         self._pages = {}  # output name -> HTML bytes, made by the fast path
+        self._asked = {}  # output name -> when a page showing it last asked for the status
+        self._holding = {}  # output name -> status requests of it held open now
+        self._loaded = set()  # fast pages a browser has loaded (and run the script of)
 
     def update(self, **changes):
         with self._changed:
@@ -62,8 +66,30 @@ class BuildStatus:
         """Serve ``pages`` ({output name: HTML bytes}) instead of the files."""
         with self._changed:
             self._pages.update(pages)
+            self._loaded -= set(pages)
             self._state.update(changes)
             self._bump()
+
+    def asked(self, name, loaded, holding=0):
+        """A page showing ``name`` asks for the status (``loaded``: its
+        first request since it was loaded); ``holding`` ±1 around a request
+        held open."""
+        with self._changed:
+            self._asked[name] = time.monotonic()
+            self._holding[name] = self._holding.get(name, 0) + holding
+            if loaded and name in self._pages and name not in self._loaded:
+                self._loaded.add(name)
+                self._changed.notify_all()
+
+    def wait_until_loaded(self, name, timeout):
+        """If a browser shows ``name``, until it has loaded the fast page (at
+        most ``timeout`` seconds): the build that follows then does not slow
+        down its requests. True when it did."""
+        with self._changed:
+            watched = self._holding.get(name, 0) > 0 or time.monotonic() - self._asked.get(name, -WATCHED) < WATCHED
+            if not watched:
+                return False
+            return self._changed.wait_for(lambda: name in self._loaded, timeout)
 
     def drop_pages(self, **changes):
         with self._changed:
@@ -148,7 +174,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             target = os.path.join(target, "index.html")
         html = target.endswith((".html", ".htm"))
         if html:
-            made = self.status.page(os.path.relpath(target, self.directory).replace(os.sep, "/"))
+            made = self.status.page(self._name(path))
             if made is not None:
                 return 200, made
             if os.path.isfile(target):
@@ -162,6 +188,13 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if data is None and not html:
             return None
         return 404, data
+
+    def _name(self, path):
+        """The output file a page address is served from."""
+        target = self.translate_path(path)
+        if os.path.isdir(target) or path.endswith("/"):
+            target = os.path.join(target, "index.html")
+        return os.path.relpath(target, self.directory).replace(os.sep, "/")
 
     def _wait_for_output(self):
         """output/ is missing for an instant while a build is swapped in."""
@@ -184,10 +217,19 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def _preview_file(self, name, query, head):
         if name == "status":
             since = query.get("since", [None])[0]
-            if since is not None and since.isdigit():
-                self.status.wait(int(since))
-            status = self.status.snapshot()
             path = query.get("page", [None])[0]
+            name = self._name(path) if path is not None else None
+            if since is not None and since.isdigit():
+                if name:
+                    self.status.asked(name, False, holding=1)
+                try:
+                    self.status.wait(int(since))
+                finally:
+                    if name:
+                        self.status.asked(name, False, holding=-1)
+            elif name:
+                self.status.asked(name, loaded=True)
+            status = self.status.snapshot()
             if path is not None:
                 self._wait_for_output()
                 page = self._page(path)
