@@ -31,8 +31,8 @@ from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from .. import privacy
 from ..common import location, relative_path
-from ..safety.atomic import BuildFailed
 from ..safety import atomic
+from ..safety.atomic import BuildFailed
 from ..search.index import index_later
 from .fast import FastPages, Recorder, Refused, forget_memoised
 from .server import BuildStatus, digest, make_server, serve_in_background
@@ -282,7 +282,8 @@ class Preview:
     def checkpoint(self, *args, **kwargs):
         # Only in the build's own thread and process: a worker (of a parallel
         # render, say) never stops half-way; the build stops at its next step.
-        if self.building and self.supersede.is_set() and (os.getpid(), threading.get_ident()) == self._build_thread:
+        here = (os.getpid(), threading.get_ident())
+        if self.building and self.supersede.is_set() and here == self._build_thread:
             raise Superseded()
 
     # --- the search index in the background ------------------------------------
