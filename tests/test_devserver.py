@@ -174,6 +174,9 @@ DEMO_PIECES = [
     ("articles/news/2024-08-16-summer-care-class.md", "first paragraph"),
     ("pages/about.md", "append"),
     ("pages/guide.md", "first paragraph"),
+    # A link made relative to the page's own address (one level deep here,
+    # three for an article).
+    ("pages/contact.md", "link"),
 ]
 
 
@@ -181,6 +184,9 @@ def edited_body(text, how, number):
     header, body = text.split("\n\n", 1)
     if how == "append":
         return f"{header}\n\n{body.rstrip()}\n\n预览先行测试第 {number} 段：新加的一段。\n"
+    if how == "link":
+        link = "[春季环境整治]({filename}/articles/news/2024-03-22-spring-cleanup-volunteers.md)"
+        return f"{header}\n\n{body.rstrip()}\n\n预览先行测试第 {number} 段：见{link}。\n"
     return f"{header}\n\n预览先行测试第 {number} 次：改写后的第一段。{body}"
 
 

@@ -40,6 +40,7 @@ from pelican.utils import memoized
 # body in their generator after reading: those go the normal way.
 FAST_KINDS = (Article, Page)
 PIECE_KEYS = ("article", "page")
+PAGE_OWN = frozenset({"localsiteurl", "SITEURL", "output_file", *PIECE_KEYS})
 # Photos and attachments a body points at are processed by the build: a body
 # that starts or stops pointing at one goes the normal way.
 _REFERENCE = re.compile(r"[{|](?:static|attach)[|}][^\"'\s)>]*")
@@ -140,8 +141,10 @@ class Recorder:
             return
         shared = recorded.generator.context
         recorded.name = context["output_file"]
+        # The writer points the shared context's localsiteurl at each page's
+        # relative address before rendering it: that one is the page's own too.
         recorded.own_context = {key: value for key, value in context.items()
-                                if key not in shared or shared[key] is not value}
+                                if key in PAGE_OWN or key not in shared or shared[key] is not value}
 
 
 class Refused(Exception):
