@@ -338,7 +338,7 @@ class Preview:
         try:
             name, html = self.fast.render(path)
         except Refused as why:
-            logging.getLogger("linli").debug("preview: %s goes the normal way: %s", relative_path(path), why)
+            console.print(f"   整站构建后刷新 / shown after the build: {why}", style="dim", highlight=False)
             return False
         except Exception as error:  # a bug must never cost the editor the normal build
             logging.getLogger("linli").debug("preview: fast page of %s failed", relative_path(path), exc_info=error)

@@ -148,7 +148,7 @@ class Recorder:
 
 
 class Refused(Exception):
-    """Why a save goes the normal way (shown with -D)."""
+    """Why a save goes the normal way (the terminal shows it)."""
 
 
 def forget_memoised(pieces=None):
