@@ -139,7 +139,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def log_message(self, format, *args):
-        pass  # four polls a second per open page: the terminal is for the build
+        pass  # a status request per open page and change: the terminal is for the build
 
     def do_HEAD(self):
         self.do_GET(head=True)
@@ -153,13 +153,14 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         target = self.translate_path(url.path)
         if os.path.isdir(target) and not url.path.endswith("/"):
             return super().do_GET() if not head else super().do_HEAD()  # the redirect to path/
+        reload = self.status.snapshot()["reload"]  # read first: a newer page only reloads once more
         page = self._page(url.path)
         if page is None:
             return super().do_GET() if not head else super().do_HEAD()
         code, html = page
         if html is None:
             return self.send_error(404)
-        self._send(code, "text/html; charset=utf-8", with_reload_script(html, self.status.snapshot()["reload"]), head)
+        self._send(code, "text/html; charset=utf-8", with_reload_script(html, reload), head)
 
     def _page(self, path):
         """(status code, HTML) of the page served at ``path`` — the fast
