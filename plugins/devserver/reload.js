@@ -3,7 +3,12 @@
    preview server beside the site, so the site's strict CSP still holds. */
 (function () {
   var script = document.currentScript;
+  // The build every page reloads after, and a digest of this page's text as
+  // served: a page reloads when either moves on (a fast page, then the build
+  // that follows it with the same text, reloads it once).
   var shown = Number(script.getAttribute("data-build"));
+  var served = script.getAttribute("data-page");
+  var version = null;
   var base = script.src.replace(/reload\.js.*$/, "");
   var overlay = null;
   var badge = null;
@@ -67,24 +72,43 @@
   }
 
   var failures = 0;
+  var waiting = false;
+  var timer = null;
+  // The page in view holds a status request open until something changes
+  // (it reloads at once); pages in the background ask once a second, so
+  // many open tabs never use up the browser's six connections to the server.
   function poll() {
-    fetch(base + "status", { cache: "no-store" })
+    if (waiting) return;
+    window.clearTimeout(timer);
+    waiting = true;
+    var visible = document.visibilityState !== "hidden";
+    var url = base + "status?page=" + encodeURIComponent(window.location.pathname);
+    if (visible && version !== null) url += "&since=" + version;
+    fetch(url, { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (status) {
+        waiting = false;
         failures = 0;
-        if (status.build > 0 && status.build !== shown) {
+        if (status.reload > shown || (status.page && status.page !== served)) {
           window.location.reload();
           return;
         }
+        version = status.version;
+        script.setAttribute("data-seen", version);  // the status this page has acted on
         if (status.state === "failed") showErrors(status.errors); else hideErrors();
         setBadge(status.state === "building" ? "正在更新预览…" : "");
-        window.setTimeout(poll, 250);
+        timer = window.setTimeout(poll, visible ? 0 : 1000);
       })
       .catch(function () {
+        waiting = false;
         failures += 1;
+        version = null;
         setBadge("预览服务已断开，正在重新连接…");
-        window.setTimeout(poll, Math.min(250 * failures, 2000));
+        timer = window.setTimeout(poll, Math.min(250 * failures, 2000));
       });
   }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "hidden") poll();
+  });
   poll();
 })();

@@ -55,22 +55,30 @@ def build_index(pelican, output_path, **_):
     run_pagefind(output_path)
 
 
-def run_pagefind(output_path):
-    result = subprocess.run(
+def run_pagefind(output_path, started=None):
+    """``started`` (the devserver's) is handed the process, to stop it when a
+    newer save comes in; a process stopped that way is no error."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "pagefind", "--site", output_path, "--silent"],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
-    if result.returncode != 0:
-        report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {result.stderr.strip()[-500:]}")
+    if started is not None:
+        started(process)
+    _, stderr = process.communicate()
+    if process.returncode < 0 and started is not None:
+        return
+    if process.returncode != 0:
+        report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {stderr.strip()[-500:]}")
 
 
-def index_later(pelican):
+def index_later(pelican, started=None):
     """The index a SEARCH_INDEX_LATER build left as it was, made again over
     the published preview (called by the devserver after the page reloaded)."""
     if getattr(pelican, "linli_search_pending", False):
         pelican.linli_search_pending = False
-        run_pagefind(pelican.settings["OUTPUT_PATH"])
+        run_pagefind(pelican.settings["OUTPUT_PATH"], started)
 
 
 def _search_index_unchanged():
