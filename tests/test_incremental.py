@@ -291,6 +291,27 @@ def test_search_index_is_rebuilt_only_when_indexed_text_changes(site):
     site.check()
 
 
+def part_stamps(output):
+    bundle = output / "pagefind"
+    parts = json.loads((bundle / "linli-parts.json").read_text(encoding="utf-8"))["parts"]
+    entries = [bundle / "pagefind-entry.json"] + [output / part / "pagefind-entry.json" for part in parts]
+    return {entry.parent.name: entry.stat().st_mtime_ns for entry in entries}
+
+
+def test_a_search_index_in_parts_reindexes_only_the_part_with_the_edit(site):
+    site.settings.update(SEARCH_INDEX=True, SEARCH_PART_PAGES=3)
+    site.check()
+    before = part_stamps(site.base / "output")
+    assert len(before) >= 3  # 7 articles, 4 notices, a page and an album: several parts
+    site.replace("articles/a5.md", "第二段。", "第二段，居民可以搜索到这句新话。")
+    site.check()
+    after = part_stamps(site.base / "output")
+    assert sorted(after) == sorted(before)
+    assert len([part for part in before if after[part] != before[part]]) == 1
+    site.delete("articles/a6.md")  # parts after it are made again: their pages moved
+    site.check()
+
+
 def test_production_extras_hashed_names_and_compressed_copies(site):
     site.settings.update(ASSET_FINGERPRINT=True, PRECOMPRESS=True)
     site.check()

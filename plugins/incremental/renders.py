@@ -107,7 +107,7 @@ class Renders:
         self.output = os.path.abspath(settings["OUTPUT_PATH"])
         self.current = {}  # output name -> [key, indexed]
         self.carried = set()  # pages to link from the previous output, not write
-        self.index_changed = False  # a page Pagefind reads was added or changed
+        self.index_changed = set()  # pages Pagefind reads that were added or changed
         self.rendered = 0
         self.reused = 0
         # Template name -> the variables it reads. Parsing the templates took
@@ -181,7 +181,7 @@ class Renders:
         indexed = "data-pagefind-body" in text
         self.current[name] = [key, indexed]
         if (indexed or (old is not None and old[3])) and (old is None or self._previous_text(name) != text):
-            self.index_changed = True
+            self.index_changed.add(name)
         return text
 
     def carry_over(self, name, path):
@@ -224,12 +224,19 @@ class Renders:
         if _DEBUG is not None:
             _DEBUG.update(debug)
 
-    def search_index_unchanged(self):
-        """No page Pagefind reads was added, removed or changed."""
-        if self.index_changed:
-            return False
-        removed = set(self.previous) - set(self.current)
-        return not any(self.previous[name][3] for name in removed)
+    def indexed_pages(self):
+        """Every page of this build that Pagefind reads."""
+        return sorted(name for name, (_, indexed) in self.current.items() if indexed)
+
+    def index_changes(self):
+        """Pages Pagefind reads that were added, changed or removed since the
+        previous build (a removed one was indexed then and is gone or no
+        longer indexed now)."""
+        removed = {
+            name for name, entry in self.previous.items()
+            if entry[3] and not self.current.get(name, [None, False])[1]
+        }
+        return self.index_changed | removed
 
     def save(self, target):
         files = {}

@@ -8,8 +8,8 @@ pages and albums — never listings, hidden or unpublished pieces.
 
 from pelican import signals
 
-from ..safety.atomic import site_written
-from .index import build_index, search_attributes
+from ..safety.atomic import site_swapped, site_written
+from .index import build_index, save_record, search_attributes
 
 
 def add_filters(generator):
@@ -20,3 +20,4 @@ def add_filters(generator):
 def register():
     signals.generator_init.connect(add_filters)
     site_written.connect(build_index)
+    site_swapped.connect(save_record)

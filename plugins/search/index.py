@@ -1,21 +1,30 @@
 """Run Pagefind over the staged output, and say what each page offers it."""
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 from markupsafe import Markup, escape
 
 from .. import incremental
-from ..common import report_error, setting
+from ..common import output_cache_file, report_error, setting, write_json
 
 DEFAULTS = {
     "SEARCH_INDEX": True,
     # `make devserver` only: a changed site keeps the previous index for this
     # build and `index_later()` brings it up to date once the page is shown.
     "SEARCH_INDEX_LATER": False,
+    # Pages one Pagefind run indexes at most. A bigger site is indexed in
+    # parts that the search page merges, so memory stays near 350 MB a
+    # thousand pages (one run over 5,000 took 1.6 GB) and an edit re-indexes
+    # only its own part.
+    "SEARCH_PART_PAGES": 1000,
 }
+PARTS_FOLDER = "parts"  # pagefind/parts/2/ …: the parts after the first
+PARTS_FILE = "linli-parts.json"  # pagefind/linli-parts.json: their addresses, for search.js
 
 KIND_LABELS = {"Article": None, "Page": "页面", "Album": "相册"}
 
@@ -45,32 +54,103 @@ def search_attributes(content):
 
 
 def build_index(pelican, output_path, **_):
-    if not setting(pelican.settings, "SEARCH_INDEX", DEFAULTS):
+    settings = pelican.settings
+    pelican.linli_search_record = []  # no index, no parts to carry over next time
+    if not setting(settings, "SEARCH_INDEX", DEFAULTS):
         return
-    unchanged = _search_index_unchanged()
-    later = setting(pelican.settings, "SEARCH_INDEX_LATER", DEFAULTS)
-    if (unchanged or later) and _copy_previous(output_path):
-        pelican.linli_search_pending = getattr(pelican, "linli_search_pending", False) or not unchanged
+    renders = incremental.current()
+    pages = renders.indexed_pages() if renders is not None else _pages_read_by_pagefind(output_path)
+    parts = plan_parts(pages, int(setting(settings, "SEARCH_PART_PAGES", DEFAULTS)))
+    previous = _load_record(settings)
+    changed = renders.index_changes() if renders is not None else set(pages)
+    stale = [
+        number for number, members in enumerate(parts)
+        if number >= len(previous) or previous[number]["pages"] != members or previous[number].get("pending")
+        or changed.intersection(members)
+    ]
+    if stale and setting(settings, "SEARCH_INDEX_LATER", DEFAULTS) and _copy_previous(output_path, renders):
+        # `make devserver`: the page first, the index after it (index_later).
+        pelican.linli_search_pending = True
+        pelican.linli_search_record = [{"pages": members, "pending": True} for members in parts]
         return
-    run_pagefind(output_path)
+    build_parts(output_path, parts, set(stale) if renders is not None else None, renders)
+    pelican.linli_search_record = [{"pages": members} for members in parts]
 
 
-def run_pagefind(output_path, started=None):
+def plan_parts(pages, size):
+    """The pages Pagefind reads, in parts of at most ``size``: whole top
+    folders (a year of news, notices/) packed in path order, a bigger one cut
+    in slices, so an edit leaves every other part as it was."""
+    groups = {}
+    for page in sorted(pages):
+        groups.setdefault(page.split("/", 1)[0] if "/" in page else "", []).append(page)
+    parts, current = [], []
+    for members in groups.values():
+        if len(current) + len(members) > size and current:
+            parts.append(current)
+            current = []
+        for start in range(0, len(members), size):
+            current = current + members[start:start + size]
+            if len(current) >= size:
+                parts.append(current)
+                current = []
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def build_parts(output_path, parts, stale=None, renders=None, started=None, bundle=None):
+    """Index each part (``stale`` ones; None: all) with its own Pagefind run
+    — about 350 MB a thousand pages, whatever the site's size — and copy the
+    others from the previous output. The first part is the search page's own
+    bundle (pagefind/), the others are merged into it (pagefind/parts/N/)."""
+    bundle = bundle or os.path.join(output_path, "pagefind")
+    previous = os.path.join(renders.output, "pagefind") if renders is not None else None
+    for number, members in enumerate(parts):
+        target = bundle if number == 0 else os.path.join(bundle, PARTS_FOLDER, str(number + 1))
+        source = None
+        if stale is not None and number not in stale and previous is not None:
+            source = previous if number == 0 else os.path.join(previous, PARTS_FOLDER, str(number + 1))
+        if source is not None and os.path.isfile(os.path.join(source, "pagefind-entry.json")):
+            ignored = shutil.ignore_patterns(PARTS_FOLDER, PARTS_FILE) if number == 0 else None
+            shutil.copytree(source, target, ignore=ignored, dirs_exist_ok=True)
+        elif not _index_part(output_path, members, target, started):
+            return False
+    with open(os.path.join(bundle, PARTS_FILE), "w", encoding="utf-8") as out:
+        json.dump({"parts": [f"pagefind/{PARTS_FOLDER}/{number + 1}/" for number in range(1, len(parts))]}, out)
+    return True
+
+
+def _index_part(output_path, pages, bundle, started=None):
+    """Pagefind over ``pages`` only: hard links to them in a folder of their
+    own (addresses stay those of the site), the bundle written to ``bundle``."""
+    farm = tempfile.mkdtemp(prefix=".search-", dir=output_path)  # gone before the site is checked and swapped
+    try:
+        for page in pages:
+            os.makedirs(os.path.join(farm, os.path.dirname(page)), exist_ok=True)
+            os.link(os.path.join(output_path, page), os.path.join(farm, page))
+        return run_pagefind(farm, started, os.path.abspath(bundle))
+    finally:
+        shutil.rmtree(farm, ignore_errors=True)
+
+
+def run_pagefind(site, started=None, bundle=None):
     """``started`` (the devserver's) is handed the process, to stop it when a
-    newer save comes in; a process stopped that way is no error."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", output_path, "--silent"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    newer save comes in; a process stopped that way is no error. True when
+    the index was written."""
+    command = [sys.executable, "-m", "pagefind", "--site", site, "--silent"]
+    if bundle is not None:
+        command += ["--output-path", bundle]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if started is not None:
         started(process)
     _, stderr = process.communicate()
     if process.returncode < 0 and started is not None:
-        return
+        return False
     if process.returncode != 0:
         report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {stderr.strip()[-500:]}")
+        return False
+    return True
 
 
 def index_later(pelican, started=None):
@@ -78,18 +158,55 @@ def index_later(pelican, started=None):
     the published preview (called by the devserver after the page reloaded)."""
     if getattr(pelican, "linli_search_pending", False):
         pelican.linli_search_pending = False
-        run_pagefind(pelican.settings["OUTPUT_PATH"], started)
+        output = pelican.settings["OUTPUT_PATH"]
+        parts = [entry["pages"] for entry in getattr(pelican, "linli_search_record", None) or []]
+        # Made beside the published index and swapped in: search keeps working meanwhile.
+        bundle, old = os.path.join(output, ".pagefind-next"), os.path.join(output, ".pagefind-old")
+        shutil.rmtree(bundle, ignore_errors=True)
+        if not build_parts(output, parts or [_pages_read_by_pagefind(output)], started=started, bundle=bundle):
+            shutil.rmtree(bundle, ignore_errors=True)
+            return
+        published = os.path.join(output, "pagefind")
+        if os.path.exists(published):
+            os.rename(published, old)
+        os.rename(bundle, published)
+        shutil.rmtree(old, ignore_errors=True)
+        if parts:
+            pelican.linli_search_record = [{"pages": members} for members in parts]
+            save_record(pelican)
 
 
-def _search_index_unchanged():
-    renders = incremental.current()
-    return renders is not None and renders.search_index_unchanged()
+def save_record(pelican, **_):
+    """What each part of the published index holds (after the swap)."""
+    record = getattr(pelican, "linli_search_record", None)
+    if record is not None and pelican.settings.get("CACHE_PATH"):
+        write_json(output_cache_file(pelican.settings, "linli-search"), {"parts": record})
 
 
-def _copy_previous(output_path):
-    """Copy the previous build's index: byte for byte the one a clean build
-    makes when no page Pagefind reads changed."""
-    renders = incremental.current()
+def _load_record(settings):
+    try:
+        with open(output_cache_file(settings, "linli-search"), encoding="utf-8") as handle:
+            parts = json.load(handle)["parts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return parts if isinstance(parts, list) and all(isinstance(part, dict) for part in parts) else []
+
+
+def _pages_read_by_pagefind(output_path):
+    """Without a render record: every page with a ``data-pagefind-body``."""
+    found = []
+    for folder, _, names in os.walk(output_path):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    if "data-pagefind-body" in handle.read():
+                        found.append(os.path.relpath(path, output_path).replace(os.sep, "/"))
+    return sorted(found)
+
+
+def _copy_previous(output_path, renders):
+    """The previous build's whole index, as it was."""
     previous = os.path.join(renders.output, "pagefind") if renders is not None else None
     if previous is None or not os.path.isdir(previous):
         return False

@@ -126,6 +126,44 @@ def test_search_finds_a_two_character_word_inside_a_sentence(page, site_url, wor
     assert "找到" in page.locator("#search-status").inner_text()
 
 
+@pytest.fixture(scope="module")
+def site_in_parts_url(tmp_path_factory):
+    """The demo with its search index in parts of three pages (a big site's
+    shape, plugins/search), served like the others."""
+    import functools
+    import http.server
+    import json
+    import threading
+
+    from tests.browser.conftest import QuietHandler
+    from tests.conftest import ROOT, run_pelican
+
+    base = tmp_path_factory.mktemp("parts")
+    build = run_pelican(ROOT / "content", base / "output", cache=base / "cache", SEARCH_PART_PAGES=3)
+    assert build.returncode == 0, build.log
+    parts = json.loads((build.root / "pagefind" / "linli-parts.json").read_text(encoding="utf-8"))["parts"]
+    assert len(parts) >= 4
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(build.root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("电梯", "/2025/06/qinghe-jiayuan-elevators/"),
+    ("认证", "/2025/08/pension-certification-2025/"),
+    ("停水", "/notices/"),
+])
+def test_search_finds_pages_in_every_part_of_a_split_index(page, site_in_parts_url, word, expected):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(site_in_parts_url + "/search/?q=" + word)
+    page.wait_for_selector("#search-results li")
+    hrefs = [link.get_attribute("href") for link in page.locator("#search-results li h2 a").all()]
+    assert any(expected in href for href in hrefs), hrefs
+    assert errors == []
+
+
 def test_header_search_box_leads_to_results(page, site_url):
     page.goto(site_url + "/")
     page.get_by_label("搜索本站").fill("电梯")

@@ -14,7 +14,14 @@
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
         module.options({ baseUrl: siteRoot.pathname });
-        return module;
+        // A big site is indexed in parts (plugins/search): merge the others in.
+        return fetch(new URL("pagefind/linli-parts.json", siteRoot).href).then(function (response) {
+          return response.ok ? response.json() : { parts: [] };
+        }).then(function (list) {
+          return Promise.all(list.parts.map(function (part) {
+            return module.mergeIndex(new URL(part, siteRoot).href, { baseUrl: siteRoot.pathname });
+          }));
+        }).then(function () { return module; });
       });
     }
     return pagefind;
