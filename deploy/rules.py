@@ -18,7 +18,7 @@ _IMMUTABLE = (
 # Files a visitor arrives at or a client polls; they go up after everything
 # they point to (assets first), so a new page never references a missing file.
 _ENTRY_SUFFIXES = (".html", ".xml", ".ics", ".txt", ".webmanifest")
-_ENTRY_NAMES = ("pagefind-entry.json",)
+_ENTRY_NAMES = ("pagefind-entry.json", "linli-parts.json")
 PRECOMPRESSED = (".gz", ".br")
 
 _TYPES = {

@@ -87,13 +87,8 @@ def describe_exception(error):
 def forget_previous_build():
     """Pelican memoises Content.get_content and get_summary in class-level
     dicts keyed by the content object, so in a long-lived process every
-    build's pages would stay in memory (and each rebuild grow slower).
-    The personal-data check reports each file once per build and forgets
-    them on Pelican's ``initialized``, which a long-lived process sends only
-    once: without this, a number saved into a file after the first build
-    would never be reported."""
+    build's pages would stay in memory (and each rebuild grow slower)."""
     forget_memoised()
-    privacy.reset()
 
 
 def forget_superseded_build():

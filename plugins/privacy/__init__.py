@@ -35,7 +35,7 @@ KIND_NAMES = {
 }
 
 # content_object_init can fire more than once for one file in a build; report
-# each file once. Reset when a build starts (Pelican sends `initialized`).
+# each file once. Reset when each build starts (Pelican asks for generators).
 _reported = set()
 
 
@@ -240,5 +240,5 @@ def check_content(content):
 
 
 def register():
-    signals.initialized.connect(reset)
+    signals.get_generators.connect(reset)  # every build, `make devserver`'s rebuilds too
     signals.content_object_init.connect(check_content)

@@ -4,6 +4,10 @@ indexes the staged site at the end of every build, before it is swapped in.
 Only elements carrying ``data-pagefind-body`` are indexed, and templates get
 that attribute from ``search_attributes``: published articles, notices,
 pages and albums — never listings, hidden or unpublished pieces.
+
+A big site is indexed in parts (``SEARCH_PART_PAGES`` pages a Pagefind run,
+merged by the search page), and a part none of whose pages changed is
+copied from the previous output (see index.py).
 """
 
 from pelican import signals
