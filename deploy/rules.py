@@ -62,8 +62,10 @@ def is_entry(path):
 
 
 def upload_order(path):
-    """Assets before the pages that use them; the home page and the 404 page last."""
-    last = os.path.basename(path) in ("index.html", "404.html") and "/" not in path
+    """Assets before the pages that use them; the home page, the 404 page and
+    the list of search index parts (after the parts' own entry files) last."""
+    last = (os.path.basename(path) in ("index.html", "404.html") and "/" not in path) or path.startswith(
+        "pagefind/linli-parts.json")
     return (is_entry(path), last, path)
 
 
