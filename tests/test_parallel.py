@@ -110,26 +110,19 @@ def _reference(tmp_path, content):
     return tree(one.output)
 
 
-def test_a_page_that_fails_in_a_child_is_rendered_again_by_the_build(tmp_path):
+def _fail(job):
+    raise RuntimeError("only in the child")
+
+
+def _die(job):
+    os._exit(9)
+
+
+@pytest.mark.parametrize("trouble", [_fail, _die], ids=["a page fails", "the child dies"])
+def test_what_a_child_could_not_render_is_rendered_by_the_build(tmp_path, trouble):
     content = tmp_path / "content"
     many_articles(content)
-
-    def fail(job):
-        raise RuntimeError("only in the child")
-
-    result = build(tmp_path, content, "many", before=_in_children(fail), RENDER_PROCESSES=2)
-    assert result.returncode == 0, result.stderr
-    assert tree(result.output) == _reference(tmp_path, content)
-
-
-def test_a_child_that_dies_leaves_its_pages_to_the_build(tmp_path):
-    content = tmp_path / "content"
-    many_articles(content)
-
-    def die(job):
-        os._exit(9)
-
-    result = build(tmp_path, content, "many", before=_in_children(die), RENDER_PROCESSES=2)
+    result = build(tmp_path, content, "many", before=_in_children(trouble), RENDER_PROCESSES=2)
     assert result.returncode == 0, result.stderr
     assert tree(result.output) == _reference(tmp_path, content)
 
