@@ -128,7 +128,10 @@ def _index_part(output_path, pages, bundle, started=None):
     try:
         for page in pages:
             os.makedirs(os.path.join(farm, os.path.dirname(page)), exist_ok=True)
-            os.link(os.path.join(output_path, page), os.path.join(farm, page))
+            try:
+                os.link(os.path.join(output_path, page), os.path.join(farm, page))
+            except OSError:  # a file system without hard links
+                shutil.copy2(os.path.join(output_path, page), os.path.join(farm, page))
         return run_pagefind(farm, started, os.path.abspath(bundle))
     finally:
         shutil.rmtree(farm, ignore_errors=True)
