@@ -60,6 +60,8 @@ def keep(name, collect, merge):
 
 def processes(settings, items):
     """How many processes share ``items`` pages or files."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows renders in one process
+        return 1
     wanted = int(setting(settings, "RENDER_PROCESSES", DEFAULTS) or 0)
     if wanted:
         return max(1, min(wanted, items))
