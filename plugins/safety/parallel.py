@@ -3,10 +3,10 @@
 While the generators run, the writer only queues each page it is asked for
 (``GuardedWriter.write_file``); once they are done, before anything reads
 the rendered site, the queue is shared out: the build process and
-``RENDER_PROCESSES - 1`` forked children each render every N-th page into
-the staging folder. Forked, not a pool: a child starts with the whole
-build — content objects, compiled templates, fingerprints — for free, and
-only its results travel back.
+``RENDER_PROCESSES - 1`` forked children each take the next page to render
+(into the staging folder) until none is left. Forked, not a pool: a child
+starts with the whole build — content objects, compiled templates,
+fingerprints — for free, and only its results travel back.
 
 What a child did comes back as plain data and is replayed in the build
 process, so every plugin sees the build as if it had rendered alone:
@@ -20,8 +20,8 @@ process, so every plugin sees the build as if it had rendered alone:
   incremental record, new QR drawings.
 
 A page that failed in a child is rendered again by the build process, so
-the error comes with its real traceback, and so is the rest of that child's
-share; the share of a child that died is rendered by the build process.
+the error comes with its real traceback; so are the pages a child took
+before it died.
 
 ``map_quietly`` shares out simpler work the same way (the Markdown bodies
 of a clean build, plugins/metadata/reader.py): only results come back, and
@@ -31,6 +31,7 @@ an item whose work logged anything is left for the caller to do again.
 import contextlib
 import gc
 import logging
+import multiprocessing
 import os
 import pickle
 import tempfile
@@ -159,6 +160,28 @@ def map_quietly(work, items, count):
     return results
 
 
+class _Counter:
+    """The next job, shared by the build process and its forked renderers:
+    whoever is free takes it (a listing of a hundred pages is not the work
+    of one article page, so fixed shares left one core idle)."""
+
+    def __init__(self, total):
+        self._next = multiprocessing.RawValue("q", 0)
+        self._lock = multiprocessing.Lock()
+        self._total = total
+
+    def take(self):
+        with self._lock:
+            index = self._next.value
+            if index >= self._total:
+                return None
+            self._next.value = index + 1
+            return index
+
+    def taken(self):
+        return min(self._next.value, self._total)
+
+
 def render(writer, jobs):
     """Render ``jobs`` (the writer's queue) on ``processes`` cores."""
     count = processes(writer.settings, len(jobs))
@@ -166,44 +189,45 @@ def render(writer, jobs):
         for job in jobs:
             writer.render_job(job)
         return
+    counter = _Counter(len(jobs))
+    finished = set()
 
     def own_share():
-        for index in range(0, len(jobs), count):
+        while (index := counter.take()) is not None:
+            writer.render_job(jobs[index])
+            finished.add(index)
+
+    outcomes = _on_every_core(count, lambda share: _render_share(writer, jobs, counter), own_share)
+    for _, outcome in outcomes:
+        if outcome is not None:
+            _merge(writer, jobs, outcome)
+            finished.update(outcome["done"])
+    # A page that failed in a child (it raises again, here, with its
+    # traceback) and the pages a child took before it died.
+    for index in range(counter.taken()):
+        if index not in finished:
             writer.render_job(jobs[index])
 
-    failed = []
-    outcomes = _on_every_core(count, lambda share: _render_share(writer, jobs, share, count), own_share)
-    for share, outcome in outcomes:
-        if outcome is None:  # the child died: its pages are rendered here
-            failed += range(share, len(jobs), count)
-        else:
-            stopped = _merge(writer, jobs, outcome)
-            if stopped is not None:  # a page failed: it and the rest of that share
-                failed += range(stopped, len(jobs), count)
-    for index in sorted(failed):
-        writer.render_job(jobs[index])  # a page that failed raises again, here, with its traceback
 
-
-def _render_share(writer, jobs, share, count):
-    """In a forked child: render every ``count``-th job from ``share``."""
-    announced = []
+def _render_share(writer, jobs, counter):
+    """In a forked child: render jobs until there are none left."""
+    announced, done = [], []
     writer.announce_to(announced)
     current = [None]
     signals.content_written.send = lambda path, context: announced.append(("content_written", current[0], path))
-    failed = None
     with _capturing_logs() as captured:
-        for index in range(share, len(jobs), count):
+        while (index := counter.take()) is not None:
             current[0] = index
             try:
                 writer.render_job(jobs[index])
             except BaseException:  # the build process renders it again and raises
-                failed = index
                 break
+            done.append(index)
     return {
         "records": captured.records,
         "announced": announced,
         "owners": writer.owners(),
-        "failed": failed,
+        "done": done,
         "kept": {name: collect() for name, (collect, _) in _kept.items()},
     }
 
@@ -234,4 +258,3 @@ def _merge(writer, jobs, outcome):
             writer.replay(kind, details[0])
     for name, data in outcome["kept"].items():
         _kept[name][1](data)
-    return outcome["failed"]

@@ -19,6 +19,7 @@ import os
 from typing import NamedTuple
 
 from blinker import signal
+from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
@@ -125,7 +126,8 @@ class GuardedWriter(Writer):
             for job in jobs:
                 renders.variables(job.template)
         try:
-            parallel.render(self, jobs)
+            with _final_urls():
+                parallel.render(self, jobs)
         finally:
             for context, state in final.values():
                 context.clear()
@@ -254,6 +256,29 @@ class GuardedWriter(Writer):
             f"与 {clash if from_editor else source} 输出到同一文件 {relative}，请修改 slug 或 save_as / "
             f"same output file {relative} as another source; change a slug or save_as",
         )
+
+
+@contextlib.contextmanager
+def _final_urls():
+    """While the queued pages render, every piece's address and output path
+    are what they will stay, so each is formatted once: Pelican formats them
+    from their patterns (through its regex-parsing strftime) on every
+    access, tens of thousands of times a build."""
+    format_once = {}
+    original = Content.get_url_setting
+
+    def get_url_setting(content, key):
+        found = format_once.get((id(content), key))
+        if found is None:
+            # The piece is kept with its address, so its id is not reused meanwhile.
+            found = format_once[(id(content), key)] = (content, original(content, key))
+        return found[1]
+
+    Content.get_url_setting = get_url_setting
+    try:
+        yield
+    finally:
+        Content.get_url_setting = original
 
 
 def guarded_writer(pelican):

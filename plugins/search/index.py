@@ -123,7 +123,11 @@ def build_parts(output_path, parts, stale=None, renders=None, started=None, bund
 
 def _index_part(output_path, pages, bundle, started=None):
     """Pagefind over ``pages`` only: hard links to them in a folder of their
-    own (addresses stay those of the site), the bundle written to ``bundle``."""
+    own (addresses stay those of the site), the bundle written to ``bundle``.
+    A site with no page to index gets Pagefind over all of it, as before
+    parts (the search page needs a bundle, and Pagefind one page)."""
+    if not pages:
+        return run_pagefind(output_path, started, os.path.abspath(bundle))
     farm = tempfile.mkdtemp(prefix=".search-", dir=output_path)  # gone before the site is checked and swapped
     try:
         for page in pages:
