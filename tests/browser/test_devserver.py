@@ -15,11 +15,23 @@ def source(body, date="2026-01-05 10:00"):
 
 
 def wait_until_seen(page, status):
-    """Until the page (reloaded or not) has acted on ``status``."""
-    page.wait_for_function(
-        f"Number((document.querySelector('script[data-seen]') || {{dataset: {{}}}}).dataset.seen) >= {status['version']}",
-        timeout=WAIT,
-    )
+    """Until the page (reloaded or not) has acted on ``status``. Polled from
+    here: wait_for_function with an expression is an eval the CSP forbids."""
+    import time
+
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + WAIT / 1000
+    seen = None
+    while time.monotonic() < deadline:
+        try:
+            seen = page.evaluate("(document.querySelector('script[data-seen]') || {dataset: {}}).dataset.seen")
+        except Error:  # the page is reloading
+            seen = None
+        if seen is not None and int(seen) >= status["version"]:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the page never acted on status {status['version']} (last seen {seen})")
 
 
 def test_page_reloads_itself_shows_errors_and_recovers(page, devserver):
