@@ -103,8 +103,8 @@ def _capturing_logs():
 
 def _on_every_core(count, child_work, own_work):
     """Run ``child_work(share)`` in forked children for shares 1 … count-1
-    and ``own_work()`` here; yield ``(share, outcome)`` for each child, the
-    outcome None when it died."""
+    and ``own_work()`` here; return ``[(share, outcome)]``, one for each
+    child, the outcome None when it died."""
     children = []
     gc.collect()
     gc.freeze()  # objects the children inherit stay shared, not copied
