@@ -17,6 +17,7 @@ from .record import page_links
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "data:", "weixin:", "geo:")
 PAGES = (".html", ".htm")
+_UNKNOWN = object()
 FEEDS = (".xml", ".atom", ".rss")
 
 
@@ -55,17 +56,22 @@ class Site:
         fragment: ``("notices/x/", "top")``; None for another site; "" path
         for the page itself."""
         folder = page.rpartition("/")[0]
-        # A link that climbs exactly to the root ("../../theme/…" from two
-        # folders down, as every theme link in a relative build does) or starts
-        # there resolves the same from every page: one entry serves them all.
+        key = self.resolution_key(folder, link)
+        if key not in self._resolved:
+            self._resolved[key] = self._site_path(folder + "/" if folder else "", link)
+        return self._resolved[key]
+
+    @staticmethod
+    def resolution_key(folder, link):
+        """Links with one key resolve alike. A link that climbs exactly to the
+        root ("../../theme/…" from two folders down, as every theme link in a
+        relative build does) or starts there resolves the same from every
+        page: one entry serves them all."""
         climbs = 0
         while link.startswith("../", 3 * climbs):
             climbs += 1
         depth = folder.count("/") + 1 if folder else 0
-        key = (None, link) if climbs == depth or link.startswith(("/", "http:", "https:", "{")) else (folder, link)
-        if key not in self._resolved:
-            self._resolved[key] = self._site_path(folder + "/" if folder else "", link)
-        return self._resolved[key]
+        return (None, link) if climbs == depth or link.startswith(("/", "http:", "https:", "{")) else (folder, link)
 
     def _site_path(self, page, link):
         if link.startswith(SKIPPED_SCHEMES) or link.startswith("{"):
@@ -165,45 +171,62 @@ def find_broken(site, record, pending=()):
     """``{link key: Broken}`` for every link that resolves to nothing;
     ``pending`` are site paths written after the check (accepted)."""
     broken = {}
+    # What is wrong with a link (None: nothing) is the same on every page its
+    # resolution key covers, except a link to the page itself: tens of
+    # thousands of links, a few hundred distinct ones.
+    verdicts = {}
     for page, entry in record.items():
+        folder = page.rpartition("/")[0]
         for link, line in entry.links:
-            resolved = site.site_path(page, link)
-            if resolved is None:
+            key = site.resolution_key(folder, link)
+            verdict = verdicts.get(key, _UNKNOWN)
+            if verdict is _UNKNOWN:
+                resolved = site.site_path(page, link)
+                verdict = _verdict(site, record, page, link, resolved, pending)
+                if resolved is None or resolved[0] != "":
+                    verdicts[key] = verdict
+            if verdict is None:
                 continue
-            path, fragment = resolved
-            problem = suggestion = None
-            kind = "missing"
-            if path.startswith("{"):
-                # A missing file was reported with its line while reading
-                # (safety's reference guard); here: a file Pelican could not link.
-                if not site.content_file_exists(path):
-                    continue
-                problem = ("引用的文件不是已发布的稿件或静态文件", "the referenced file is not a published piece or static file")
-                kind = "reference"
-            elif path.startswith("/"):
-                problem = ("指向本站以外的地址", "points outside the site")
-                kind = "outside"
-            else:
-                target = page if path == "" else site.file_for(path)
-                if target is None:
-                    if site.is_allowed(path) or any(path.startswith(item) for item in pending):
-                        continue
-                    problem = ("指向的页面或文件不存在", "no such page or file")
-                elif fragment and fragment != "top" and target.endswith(PAGES):
-                    ids = record[target].ids if target in record else frozenset()
-                    if fragment not in ids:
-                        problem = (f"目标页面上没有 #{fragment} 这个位置", f"no #{fragment} on that page")
-                        kind = "fragment"
-                        close = difflib.get_close_matches(fragment, sorted(ids), 1, 0.6)
-                        suggestion = f"{link.split('#', 1)[0]}#{close[0]}" if close else None
-            if problem is None:
-                continue
-            key = (entry.source, line, link, path)
-            item = broken.get(key)
+            path, problem, kind, suggestion = verdict
+            item_key = (entry.source, line, link, path)
+            item = broken.get(item_key)
             if item is None:
-                item = broken[key] = Broken(link, path, problem, kind, suggestion)
+                item = broken[item_key] = Broken(link, path, problem, kind, suggestion)
             item.pages.append(page)
     return broken
+
+
+def _verdict(site, record, page, link, resolved, pending):
+    """``(path, problem, kind, suggestion)`` for a broken link, else None."""
+    if resolved is None:
+        return None
+    path, fragment = resolved
+    problem = suggestion = None
+    kind = "missing"
+    if path.startswith("{"):
+        # A missing file was reported with its line while reading
+        # (safety's reference guard); here: a file Pelican could not link.
+        if not site.content_file_exists(path):
+            return None
+        problem = ("引用的文件不是已发布的稿件或静态文件", "the referenced file is not a published piece or static file")
+        kind = "reference"
+    elif path.startswith("/"):
+        problem = ("指向本站以外的地址", "points outside the site")
+        kind = "outside"
+    else:
+        target = page if path == "" else site.file_for(path)
+        if target is None:
+            if site.is_allowed(path) or any(path.startswith(item) for item in pending):
+                return None
+            problem = ("指向的页面或文件不存在", "no such page or file")
+        elif fragment and fragment != "top" and target.endswith(PAGES):
+            ids = record[target].ids if target in record else frozenset()
+            if fragment not in ids:
+                problem = (f"目标页面上没有 #{fragment} 这个位置", f"no #{fragment} on that page")
+                kind = "fragment"
+                close = difflib.get_close_matches(fragment, sorted(ids), 1, 0.6)
+                suggestion = f"{link.split('#', 1)[0]}#{close[0]}" if close else None
+    return None if problem is None else (path, problem, kind, suggestion)
 
 
 def suggest(site, broken, sources):
