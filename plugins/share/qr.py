@@ -22,6 +22,7 @@ _DARK_RUN = re.compile(rb"\x00+")
 _drawings = {}  # url -> SVG path data, shared by every build in this process
 _made = {}  # the same, for the codes drawn since the last save
 _loaded_from = set()
+_pending = set()  # cache folders to read before the next code is drawn
 
 
 def qr_path(url):
@@ -39,9 +40,19 @@ def qr_path(url):
 
 
 def load(cache_path):
-    """Read the drawings a previous build kept (once per process and folder)."""
-    if not cache_path or cache_path in _loaded_from:
-        return
+    """The drawings a previous build kept, read when the first code is asked
+    for (once per process and folder): a rebuild that renders no page does
+    not read thousands of them."""
+    if cache_path and cache_path not in _loaded_from:
+        _pending.add(cache_path)
+
+
+def _read_pending():
+    while _pending:
+        _read(_pending.pop())
+
+
+def _read(cache_path):
     _loaded_from.add(cache_path)
     try:
         with open(os.path.join(cache_path, CACHE_FILE), encoding="utf-8") as handle:
@@ -57,6 +68,7 @@ def save(cache_path):
     """Keep this build's drawings for the next one (written atomically)."""
     if not cache_path or not _made:
         return
+    _read_pending()  # the file keeps the codes this build did not ask for
     write_json(os.path.join(cache_path, CACHE_FILE), {"version": DRAWING_VERSION, "codes": dict(sorted(_drawings.items()))})
     _made.clear()
 
@@ -75,6 +87,9 @@ def qr_svg(url, label=LABEL):
     """An SVG QR code a phone camera reads from screen or paper; it scales
     with its box (viewBox, no fixed size) and says what it is."""
     drawing = _drawings.get(url)
+    if drawing is None and _pending:
+        _read_pending()
+        drawing = _drawings.get(url)
     if drawing is None:
         drawing = _drawings[url] = _made[url] = qr_path(url)
     size, path = drawing.split("|", 1)
