@@ -79,9 +79,7 @@ def test_links_broken_on_pages_a_child_rendered_are_reported_with_file_and_line(
 def test_the_record_of_pages_rendered_by_children_lets_the_next_build_carry_them(tmp_path):
     content = tmp_path / "content"
     many_articles(content)
-    first = build(tmp_path, content, "site", RENDER_PROCESSES=2)
-    assert first.returncode == 0, first.stderr
-    before = tree(first.output)
+    before = built_tree(tmp_path, content, "site", RENDER_PROCESSES=2)
     again = build(tmp_path, content, "site", RENDER_PROCESSES=2)
     assert again.returncode == 0, again.stderr
     assert "重新生成 0 页" in again.stderr
@@ -104,10 +102,15 @@ def _in_children(action):
     return before
 
 
+def built_tree(tmp_path, content, name, **settings):
+    """The output of a build that must succeed, file by file."""
+    result = build(tmp_path, content, name, **settings)
+    assert result.returncode == 0, result.stderr
+    return tree(result.output)
+
+
 def _reference(tmp_path, content):
-    one = build(tmp_path, content, "one", RENDER_PROCESSES=1)
-    assert one.returncode == 0, one.stderr
-    return tree(one.output)
+    return built_tree(tmp_path, content, "one", RENDER_PROCESSES=1)
 
 
 def _fail(job):
@@ -130,9 +133,7 @@ def test_what_a_child_could_not_render_is_rendered_by_the_build(tmp_path, troubl
 def test_an_error_a_child_logs_fails_the_build_and_is_shown(tmp_path):
     content = tmp_path / "content"
     many_articles(content)
-    first = build(tmp_path, content, "many", RENDER_PROCESSES=2)
-    assert first.returncode == 0, first.stderr
-    published = tree(first.output)
+    published = built_tree(tmp_path, content, "many", RENDER_PROCESSES=2)
 
     def complain(job):
         if job.name.endswith("story-5/index.html") or job.name.endswith("story-5.html"):
@@ -141,7 +142,7 @@ def test_an_error_a_child_logs_fails_the_build_and_is_shown(tmp_path):
     failed = build(tmp_path, content, "many", before=_in_children(complain), RENDER_PROCESSES=12)
     assert failed.returncode != 0
     assert "子进程报告的错误" in failed.stderr
-    assert tree(first.output) == published  # output/ untouched
+    assert tree(tmp_path / "many" / "output") == published  # output/ untouched
 
 
 def test_a_render_error_fails_the_build_with_its_traceback(tmp_path):
