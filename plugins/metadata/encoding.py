@@ -41,7 +41,9 @@ def read_source(path):
     return _read_decoded(os.fspath(path), stat.st_mtime_ns, stat.st_size)
 
 
-@functools.lru_cache(maxsize=1024)
+# Room for a county-sized site: the Markdown converted ahead on every core,
+# the reader and the privacy scan each ask for every file of one build.
+@functools.lru_cache(maxsize=8192)
 def _read_decoded(path, mtime_ns, size):
     with open(path, "rb") as handle:
         return decode_source(handle.read(), path)
