@@ -6,6 +6,10 @@ import sys
 # Our plugins live in ./plugins as a package; make it importable from any cwd.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+# A rebuild after editing only the text of articles or pages reads just those
+# files and renders just the pages that show them (plugins/incremental/quick.py).
+from plugins.incremental.quick import QuickPelican as PELICAN_CLASS  # noqa: E402
+
 # --- Who we are (shown in the header, footer and page meta tags) -------------
 SITENAME = "青禾社区"
 SITE_SUBTITLE = "云溪市临江区望川街道青禾社区居民委员会"

@@ -227,6 +227,8 @@ class Preview:
                 self.settings["SEARCH_INDEX_LATER"] = True
                 # Its server threads must not be forked: pages render in this process.
                 self.settings["RENDER_PROCESSES"] = 1
+                # It keeps the last build in memory for its own fast path.
+                self.settings["QUICK_REBUILD"] = False
             except Exception as error:
                 escaped = error
                 collector.errors.append(describe_exception(error))

@@ -19,7 +19,7 @@ from pelican import signals
 from ..common import setting
 from ..safety import parallel
 from ..safety.atomic import site_swapped
-from . import memo
+from . import memo, quick
 from .renders import Renders, load_record, site_key
 
 DEFAULTS = {
@@ -118,3 +118,4 @@ def register():
     signals.get_generators.connect(start_build)
     site_swapped.connect(finish_build)
     parallel.keep("incremental", _collect, _merge)
+    quick.register()

@@ -49,6 +49,24 @@ class Fingerprints:
         self._shallow = {}
         self._keep = []  # keep objects alive so their ids stay theirs
 
+    # --- kept from one build to the next (quick.py) -------------------------
+    def pinned(self):
+        """``[(piece, deep digest or None, shallow digest or None)]``."""
+        seen, found = set(), []
+        for item in self._keep:
+            if id(item) not in seen:
+                seen.add(id(item))
+                found.append((item, self._deep.get(id(item)), self._shallow.get(id(item))))
+        return found
+
+    def seed(self, item, deep=None, shallow=None):
+        """Take a digest the last build made of the same, unchanged piece."""
+        if deep is not None:
+            self._deep[id(item)] = deep
+        if shallow is not None:
+            self._shallow[id(item)] = shallow
+        self._keep.append(item)
+
     # --- content ----------------------------------------------------------
     def content(self, item):
         return self._piece(item, _IN_CONTENT, self._deep)

@@ -118,6 +118,7 @@ class Renders:
         }
         self._shared = {}
         self.fingerprints = None
+        self.seeds = ()  # (piece, deep, shallow) digests of unchanged pieces, from a quick rebuild's snapshot
 
     # --- what a template reads ------------------------------------------
     def variables(self, template):
@@ -125,6 +126,10 @@ class Renders:
         if found is None:
             found = self._variables[template.name] = frozenset(_read_by(template.environment, template.name))
         return found
+
+    def recorded_variables(self, name):
+        """What template ``name`` reads, as the record knows it (None: unknown)."""
+        return self._variables.get(name)
 
     def prepare(self, context):
         if self.fingerprints is None:
@@ -159,6 +164,8 @@ class Renders:
         self._context = context
         self._context_names = {name for name in context if isinstance(name, str) and name.isidentifier()}
         self.fingerprints = Fingerprints(links=_links_key(context))
+        for piece, deep, shallow in self.seeds:
+            self.fingerprints.seed(piece, deep, shallow)
         pieces = {}
         for value in context.values():
             _collect_pieces(value, pieces, 3)
@@ -183,6 +190,14 @@ class Renders:
         if (indexed or (old is not None and old[3])) and (old is None or self._previous_text(name) != text):
             self.index_changed.add(name)
         return text
+
+    def carry_the_rest(self):
+        """A quick rebuild: every page of the previous build it did not
+        write stays as it is (it is already linked in the staged tree)."""
+        for name, (key, _, _, indexed) in self.previous.items():
+            if name not in self.current:
+                self.current[name] = [key, indexed]
+                self.reused += 1
 
     def carry_over(self, name, path):
         """Put the previous build's file at ``path`` (a hard link: the old

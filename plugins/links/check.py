@@ -167,15 +167,18 @@ def complete_record(site, record):
     return record
 
 
-def find_broken(site, record, pending=()):
+def find_broken(site, record, pending=(), pages=None):
     """``{link key: Broken}`` for every link that resolves to nothing;
-    ``pending`` are site paths written after the check (accepted)."""
+    ``pending`` are site paths written after the check (accepted); only the
+    links of ``pages`` when given (the others are known to be good)."""
     broken = {}
     # What is wrong with a link (None: nothing) is the same on every page its
     # resolution key covers, except a link to the page itself: tens of
     # thousands of links, a few hundred distinct ones.
     verdicts = {}
     for page, entry in record.items():
+        if pages is not None and page not in pages:
+            continue
         folder = page.rpartition("/")[0]
         for link, line in entry.links:
             key = site.resolution_key(folder, link)
@@ -292,13 +295,13 @@ def address(page):
     return "/" + (page[: -len("index.html")] if page.endswith("index.html") else page)
 
 
-def report_lines(site, record, settings, sources, pending=(), unpublished=None):
+def report_lines(site, record, settings, sources, pending=(), unpublished=None, pages=None):
     """``[(where, message)]`` for every broken link, in a stable order.
 
     ``unpublished``: site path -> content file of every piece read, so a
     ``{filename}`` link to a piece not (yet) published is found in its source."""
     unpublished = unpublished or {}
-    broken = find_broken(site, record, pending)
+    broken = find_broken(site, record, pending, pages)
     content_links = defaultdict(list)  # link text -> [(source, line)], for listings that show a piece's summary
     for entry in record.values():
         for link, line in entry.links:

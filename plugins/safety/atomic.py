@@ -192,13 +192,19 @@ def finish_build(pelican):
     check_errors(pelican)
     if not os.path.isdir(staging):
         return
+    target = swap(pelican)
+    site_swapped.send(pelican, target=target)
+
+
+def swap(pelican):
+    """Put the staged site in the place of the published one; its folder."""
     target = _target(pelican)
     retired = target + RETIRED_SUFFIX
     if os.path.lexists(target):
         os.rename(target, retired)
-    os.rename(staging, target)
+    os.rename(pelican.linli_staging, target)
     if os.path.lexists(retired):
         _remove_in_background(retired)
     pelican.output_path = target
-    site_swapped.send(pelican, target=target)
     print(f"已发布到 {os.path.relpath(target)}/ / site written to {target}", file=sys.stderr)
+    return target

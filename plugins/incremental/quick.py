@@ -1,0 +1,656 @@
+"""Quick rebuilds: when the only change since the last build is the body of
+some articles or pages, render just the pages that show those pieces and
+carry every other file over, without reading the site again.
+
+A normal build keeps what it rendered from (``CACHE_PATH/linli-quick-…``):
+every page's template and variables, every feed's items, each piece as it
+was before the first page was rendered, and the digests the render record
+was keyed with. The next build uses it only when all of this holds —
+otherwise it is a normal (incremental) build, which is always correct:
+
+- the settings, theme, plugin code and libraries (the site key) and
+  ``BUILD_DATE`` are those of the recorded build, which logged no warning;
+- ``output/`` is exactly what that build published (every file's size and
+  modification time);
+- no file below ``content/`` was added or removed, and every file that
+  changed is the source of an article or page whose header, photo and
+  attachment references are unchanged (the devserver's fast path asks the
+  same of a save);
+- reading the changed files, rendering and checking the links of the pages
+  that show them logs no warning, and no page's anchors changed.
+
+Then what can differ from the last build is the pages and feeds that show a
+changed piece (found the way the render record's fingerprints see pieces),
+their compressed copies and the search index: exactly what the quick
+rebuild writes. The rest of the staged site is hard links to the published
+one, swapped in as usual. ``tests/test_quick.py`` compares it byte for byte
+with a clean build.
+"""
+
+import contextlib
+import logging
+import os
+import pickle
+import re
+import sys
+import threading
+
+from pelican import Pelican, signals
+from pelican.contents import Article, Content, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.paginator import Page as ListingPage
+from pelican.urlwrappers import URLWrapper
+
+from ..common import build_date, logger, output_cache_file, relative_path, report_error, report_warning, setting
+
+DEFAULTS = {
+    # False: every build reads the whole site (the render record still
+    # carries unchanged pages over).
+    "QUICK_REBUILD": True,
+}
+SNAPSHOT_VERSION = 1
+# Kinds whose page is "read the file, render the piece's template": notices
+# and albums post-process their body in their own generator.
+FAST_KINDS = (Article, Page)
+FAST_GENERATORS = (ArticlesGenerator, PagesGenerator)
+# Photos and attachments a body points at are processed by the build: a body
+# that starts or stops pointing at one needs it.
+REFERENCE = re.compile(r"[{|](?:static|attach)[|}][^\"'\s)>]*")
+SKIPPED = frozenset({"_context", "settings", "_share_info"})  # as in fingerprint.py
+
+_recording = None  # what the build in progress keeps for the next one
+_quick = False  # a quick rebuild is in progress
+_headers = {}  # absolute source path -> metadata when made, in a quick rebuild
+REFUSED = 75  # the forked quick rebuild's exit status when the normal build must run
+
+
+class Refused(Exception):
+    """Why this build is not a quick one (said on the terminal)."""
+
+
+def enabled(settings):
+    return (
+        setting(settings, "QUICK_REBUILD", DEFAULTS)
+        and settings.get("INCREMENTAL", True)
+        and settings.get("CACHE_PATH")
+        and not settings.get("LINLI_CHECK_ONLY")
+    )
+
+
+def snapshot_path(settings):
+    return output_cache_file(settings, "linli-quick")[: -len(".json")] + ".pickle"
+
+
+def source_stats(root):
+    """``{path below content/: [size, mtime_ns]}`` of every file."""
+    found = {}
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            found[os.path.relpath(path, root)] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def output_manifest(root):
+    return source_stats(root) if os.path.isdir(root) else {}
+
+
+def body_only_change(snapshot, header, new, new_header):
+    """Raise Refused unless ``new`` (the file read again) differs from the
+    piece recorded as ``snapshot`` (its attributes) and ``header`` (its
+    metadata when it was made) in its body alone."""
+    if new_header is None or header is None or new_header != header:
+        raise Refused("the header changed")
+    if sorted(REFERENCE.findall(new._content or "")) != sorted(REFERENCE.findall(snapshot.get("_content") or "")):
+        raise Refused("photo or attachment references changed")
+    for name, value in vars(new).items():
+        if name in ("_content", "metadata") or name in SKIPPED:
+            continue
+        if name not in snapshot or not _same(snapshot[name], value):
+            raise Refused(f"{name} changed")
+
+
+def _same(a, b):
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+# --- what a normal build keeps --------------------------------------------
+class Recording:
+    def __init__(self, settings, key):
+        self.settings = settings
+        self.key = key  # the site key, before plugins add their defaults
+        self.sources = source_stats(settings["PATH"])  # before anything is read
+        self.headers = {}  # absolute source path -> metadata when the piece was made
+        self.generators = []
+        self.pristine = {}  # id(piece) -> (piece, its attributes, its metadata) before rendering
+        self.jobs = []  # (output name, template name, generator kind, snapshot, options, kwargs)
+        self.feeds = []  # (items, context snapshot, args, kwargs)
+        self.kinds = {}  # id(template environment) -> generator class name
+        self.renders = None  # the build's use of the render record (its key, its digests)
+        self.warnings = _Counter()
+        logging.getLogger().addHandler(self.warnings)
+
+    def close(self):
+        logging.getLogger().removeHandler(self.warnings)
+
+
+class _Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def start(pelican):
+    """A build starts: keep what the next one may need (not in a quick one)."""
+    global _recording
+    if _recording is not None:
+        _recording.close()
+    _recording = None
+    if _quick:
+        return
+    key = getattr(pelican, "linli_quick_key", None)
+    if key is not None and enabled(pelican.settings):
+        _recording = Recording(pelican.settings, key)
+    else:
+        with contextlib.suppress(OSError):
+            os.remove(snapshot_path(pelican.settings))
+
+
+def piece_made(content):
+    if isinstance(content, FAST_KINDS) and getattr(content, "source_path", None):
+        headers = _recording.headers if _recording is not None else _headers if _quick else None
+        if headers is not None:
+            headers[os.path.abspath(content.source_path)] = dict(content.metadata)
+
+
+def generators_done(generators):
+    if _recording is not None:
+        _recording.generators = list(generators)
+        _recording.kinds = {id(g.env): type(g).__name__ for g in generators if hasattr(g, "env")}
+
+
+def before_writing(pelican):
+    """Every piece as the pages will see it, before any is rendered (a
+    template filter may leave a memo on a piece)."""
+    if _recording is None:
+        return None
+    from . import current
+
+    _recording.renders = current()
+    for generator in _recording.generators:
+        for value in vars(generator).values():
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, Content) and id(item) not in _recording.pristine:
+                        _recording.pristine[id(item)] = (item, dict(vars(item)), dict(item.metadata))
+    return None  # not a writer: the safety plugin's is the one
+
+
+def recording():
+    return _recording is not None
+
+
+def record_page(name, template, snapshot, options, kwargs):
+    if _recording is not None:
+        kind = _recording.kinds.get(id(getattr(template, "environment", None)), "")
+        _recording.jobs.append((name, template.name, kind, snapshot, options, kwargs))
+
+
+def record_feed(elements, context, args, kwargs):
+    if _recording is not None:
+        _recording.feeds.append((list(elements), dict(context), args, kwargs))
+
+
+def save(pelican, target, **_):
+    """The build was published: keep what the next build needs for a quick
+    rebuild (not when it logged a warning: the next build must show it)."""
+    global _recording
+    recording, _recording = _recording, None
+    if recording is None:
+        return
+    recording.close()
+    settings = pelican.settings
+    path = snapshot_path(settings)
+    with contextlib.suppress(OSError):
+        os.remove(path)
+    renders = recording.renders
+    if recording.warnings.count or renders is None or renders.fingerprints is None or not recording.generators:
+        return
+    shared = recording.generators[0].context
+    pieces = {}
+    for piece, _, _ in recording.pristine.values():
+        source = getattr(piece, "source_path", None)
+        if isinstance(piece, FAST_KINDS) and source and os.path.abspath(source) in recording.headers:
+            pieces.setdefault(os.path.abspath(source), piece)
+    from ..gallery import state
+
+    meta = {
+        "version": SNAPSHOT_VERSION,
+        "site": recording.key,
+        "build_date": str(build_date(settings)),
+        "sources": recording.sources,
+        "output": output_manifest(target),
+        # Below WARNING: the warnings it logged were counted (not `pelican -q`).
+        "level": logging.getLogger().getEffectiveLevel(),
+        "bodies": {},  # source -> body put in by quick rebuilds since
+        "editable": sorted(pieces),  # sources a quick rebuild may read again
+    }
+    data = {
+        "context": shared,
+        "jobs": recording.jobs,
+        "feeds": recording.feeds,
+        "pieces": pieces,
+        "headers": {source: recording.headers[source] for source in pieces},
+        "digests": [entry for entry in renders.fingerprints.pinned() if id(entry[0]) in recording.pristine],
+        "registry": state.registry,
+    }
+    _write_snapshot(path, meta, data, recording.pristine.values())
+
+
+def _write_snapshot(path, meta, data, pristine):
+    """Pickle with every piece's attributes as they were before rendering.
+    Neighbours point at each other from one end of the site to the other:
+    the pickler recurses that deep, so it runs on a thread with a big stack."""
+    rendered = [(piece, piece.__dict__) for piece, _, _ in pristine]
+    for piece, attributes, metadata in pristine:
+        piece.__dict__ = dict(attributes, metadata=dict(metadata))
+    failed = []
+
+    def dump():
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 1_000_000))
+        temporary = path + ".tmp"
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(temporary, "wb") as out:
+                pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except Exception as error:  # something a plugin put in the context that cannot be kept
+            failed.append(error)
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    size = threading.stack_size(512 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=dump, name="quick-snapshot")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(size)
+        for piece, attributes in rendered:
+            piece.__dict__ = attributes
+    if failed:
+        logging.getLogger(__name__).debug("quick rebuild snapshot not written: %s", failed[0])
+
+
+# --- the quick rebuild -----------------------------------------------------
+class QuickPelican(Pelican):
+    """Pelican, trying a quick rebuild first (``PELICAN_CLASS`` in
+    pelicanconf.py)."""
+
+    def run(self):
+        from .renders import site_key
+
+        # Taken before any plugin adds its defaults to the settings, in this
+        # build and in the one that recorded the snapshot.
+        self.linli_quick_key = site_key(self.settings)
+        if not rebuild(self):
+            super().run()
+
+
+def rebuild(pelican):
+    """True when the site was rebuilt quickly (or needed nothing); False:
+    build it the normal way.
+
+    The quick rebuild runs in a forked process: when it is refused half
+    way (a warning, an unforeseen page), the normal build that follows
+    starts from a process no plugin has touched yet."""
+    settings = pelican.settings
+    if not enabled(settings) or not hasattr(os, "fork"):
+        return False
+    try:
+        found = _load(settings, pelican.linli_quick_key)
+    except Refused as why:
+        logger.info("完整构建 / full build: %s", why); print("REFUSED", why, file=sys.stderr)
+        return False
+    if found is None:
+        print("没有变化，output/ 保持原样 / nothing changed, output/ left as it is", file=sys.stderr)
+        return True
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = REFUSED
+        try:
+            code = _rebuild(pelican, *found)
+        except SystemExit as stop:  # the build failed (its errors were logged)
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException as error:  # anything unforeseen: the normal build decides
+            logger.info("完整构建 / full build: %r", error); import traceback; traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == REFUSED:
+        return False
+    if code:
+        raise SystemExit(code)
+    return True
+
+
+def _rebuild(pelican, meta, data, sources, changed):
+    """In the forked process: 0 when the site was rebuilt, REFUSED."""
+    global _quick
+    _quick = True
+    problems = _Problems()
+    try:
+        signals.get_generators.send(pelican)  # the staging folder, the render record, the memo …
+        if meta["level"] > logging.WARNING >= logging.getLogger().getEffectiveLevel():
+            raise Refused("the last build was quiet: its warnings were not looked for")
+        with _only(problems):
+            rendered = _render(pelican, meta, data, sources, changed, problems)
+    except Refused as why:
+        logger.info("完整构建 / full build: %s", why); print("REFUSED", why, file=sys.stderr)
+        return REFUSED
+    finally:
+        _quick = False
+    _finish(pelican, meta, sources, rendered)
+    return 0
+
+
+def _load(settings, key):
+    """(meta, data, sources, changed) of the last build's snapshot, None when
+    nothing changed since; Refused when a quick rebuild cannot be made."""
+    try:
+        handle = open(snapshot_path(settings), "rb")  # noqa: SIM115
+    except OSError:
+        raise Refused("no snapshot of the last build") from None
+    with handle:
+        try:
+            meta = pickle.load(handle)
+        except Exception:
+            raise Refused("the snapshot of the last build is unreadable") from None
+        if not isinstance(meta, dict) or meta.get("version") != SNAPSHOT_VERSION:
+            raise Refused("the snapshot of the last build is of another version")
+        if meta["site"] != key:
+            raise Refused("settings, theme, plugins or libraries changed")
+        if meta["build_date"] != str(build_date(settings)):
+            raise Refused("BUILD_DATE changed")
+        sources = source_stats(settings["PATH"])
+        if sources.keys() != meta["sources"].keys():
+            raise Refused("files were added, removed or renamed")
+        changed = sorted(path for path, stat in sources.items() if stat != meta["sources"][path])
+        if output_manifest(os.path.abspath(settings["OUTPUT_PATH"])) != meta["output"]:
+            raise Refused("output/ changed since the last build")
+        if not changed:
+            return None
+        root = os.path.abspath(settings["PATH"])
+        editable = meta["editable"]
+        for path in changed:
+            if os.path.join(root, path) not in editable:
+                raise Refused(f"{path} is not the source of an article or page")
+        try:
+            data = pickle.load(handle)
+        except Exception:
+            raise Refused("the snapshot of the last build is unreadable") from None
+    return meta, data, sources, [os.path.join(root, path) for path in changed]
+
+
+def _render(pelican, meta, data, sources, changed, problems):
+    """Stage the last build's files and render again what shows a changed
+    piece; the output names written."""
+    from ..gallery import state
+    from ..safety.writer import GuardedWriter, Job
+    from . import current, memo
+
+    settings = pelican.settings
+    shared, pieces = data["context"], data["pieces"]
+    for source, body in meta["bodies"].items():
+        pieces[source]._content = body
+    renders = current()
+    if renders is None or not renders.previous:
+        raise Refused("no render record of the last build")
+    state.registry = data["registry"]
+    state.registry.output_path = pelican.output_path
+    generator = ArticlesGenerator(
+        context=shared, settings=settings, path=pelican.path, theme=pelican.theme, output_path=pelican.output_path
+    )
+    bodies = {}
+    for source in changed:
+        old = pieces[source]
+        new = generator.readers.read_file(
+            base_path=generator.path, path=os.path.relpath(source, generator.path),
+            content_class=type(old), context=shared,
+        )
+        problems.check()
+        if type(new) is not type(old) or not new.is_valid():
+            raise Refused(f"{relative_path(source)} is not a valid piece of the same kind any more")
+        body_only_change(vars(old), data["headers"].get(source), new, _headers.get(source))
+        old._content = bodies[source] = new._content
+    memo.keep_previous()  # the next build reads the other files
+    reach = Reach({id(pieces[source]) for source in changed})
+    renders.seeds = [
+        (piece, None if reach.shows(piece) else deep, None if reach.is_changed(piece) else shallow)
+        for piece, deep, shallow in data["digests"]
+    ]
+    jobs = [job for job in data["jobs"] if reach.page_shows(job, renders)]
+    if any(kind not in ("ArticlesGenerator", "PagesGenerator") for _, _, kind, _, _, _ in jobs):
+        raise Refused("a notice or album page shows a changed piece")
+    feeds = [feed for feed in data["feeds"] if reach.any(feed[0])]
+    _link_published(renders.output, pelican.output_path)
+    writer = GuardedWriter(pelican.output_path, settings=settings)
+    writer._queue = None  # render each page now, in this process
+    for name, template, _, snapshot, options, kwargs in jobs:
+        writer.render_job(Job(name, generator.env.get_template(template), shared, snapshot, options, kwargs))
+        problems.check()
+    for items, snapshot, args, kwargs in feeds:
+        shared.clear()
+        shared.update(snapshot)
+        writer.write_feed(items, shared, *args, **kwargs)
+        problems.check()
+    renders.carry_the_rest()
+    _check_links(pelican, renders)
+    problems.check()
+    meta["bodies"].update(bodies)
+    return renders.rendered
+
+
+def _link_published(published, staging):
+    """Every file of the published site in the staged one, as a hard link,
+    except what is made again whole: the search index and the compressed
+    copies (nothing may write into a linked file)."""
+    for folder, dirs, names in os.walk(published):
+        relative = os.path.relpath(folder, published)
+        if relative == ".":
+            dirs[:] = [name for name in dirs if name != "pagefind"]
+        target = os.path.normpath(os.path.join(staging, relative))
+        os.makedirs(target, exist_ok=True)
+        for name in names:
+            if not name.endswith((".gz", ".br")):
+                os.link(os.path.join(folder, name), os.path.join(target, name))
+
+
+def _check_links(pelican, renders):
+    """The links of the pages written, against the staged site; the anchors
+    of each must be those the last build recorded (other pages link to them)."""
+    from .. import links
+    from ..links.check import Site, report_lines
+
+    settings = pelican.settings
+    if not links._enabled(settings):
+        return
+    previous = links._load(settings)
+    written = dict(links.record)
+    for path, entry in written.items():
+        old = previous.get(path)
+        if old is None or old.ids != entry.ids:
+            raise Refused(f"the anchors of {path} changed")
+    site = Site(pelican.output_path, settings, setting(settings, "LINK_CHECK_ALLOW", links.DEFAULTS))
+    everything = {**previous, **written}
+    # As check_site reports them: a message that is shown refuses the quick rebuild.
+    report = report_error if setting(settings, "LINK_CHECK", links.DEFAULTS) == "fail" else report_warning
+    for where, message in report_lines(site, everything, settings, [], pages=set(written)):
+        report(where, None, message)
+    links.record.clear()
+    links.record.update(everything)
+    links._previous.clear()
+
+
+def _finish(pelican, meta, sources, rendered):
+    """Compress, index, swap in, and keep the snapshot up to date."""
+    from ..safety import atomic
+    from ..safety.precompress import precompress
+    from ..search.index import build_index
+
+    staging = pelican.output_path
+    build_index(pelican, staging)
+    precompress(pelican, staging)
+    atomic.check_errors(pelican)
+    target = atomic.swap(pelican)
+    atomic.site_swapped.send(pelican, target=target)
+    meta["sources"] = sources
+    meta["output"] = output_manifest(target)
+    _update_meta(snapshot_path(pelican.settings), meta)
+    print(f"快速重建：只读了改动的稿件 / quick rebuild: only the edited files were read ({rendered} pages)",
+          file=sys.stderr)
+
+
+def _update_meta(path, meta):
+    """The snapshot with a new head (its data stays as the last full build left it)."""
+    temporary = path + ".tmp"
+    with open(path, "rb") as handle:
+        pickle.load(handle)
+        rest = handle.read()
+    with open(temporary, "wb") as out:
+        pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(rest)
+    os.replace(temporary, path)
+
+
+class Reach:
+    """Which values show a changed piece, the way fingerprint.py digests
+    them: a piece in full (its attributes), a piece it points at by its own
+    attributes only."""
+
+    def __init__(self, changed):
+        self.changed = changed  # ids of the changed pieces
+        self._pieces = {}  # id(piece) -> whether it shows a changed piece
+        self._values = {}  # id(shared list) -> the same
+
+    def is_changed(self, piece):
+        return id(piece) in self.changed
+
+    def shows(self, piece):
+        found = self._pieces.get(id(piece))
+        if found is None:
+            found = self._pieces[id(piece)] = id(piece) in self.changed or any(
+                self._in(value, inside=True, active=set())
+                for name, value in vars(piece).items() if name not in SKIPPED
+            )
+        return found
+
+    def any(self, values):
+        return any(self._in(value, inside=False, active=set()) for value in values)
+
+    def page_shows(self, job, renders):
+        """Whether a page (``job`` as recorded) reads a changed piece."""
+        _, template, _, snapshot, _, kwargs = job
+        names = renders.recorded_variables(template)
+        if names is None or None in names:
+            names = set(snapshot) | set(kwargs)
+        values = [snapshot[name] for name in names if name in snapshot and name not in kwargs]
+        # A listing's pages are made from its lists (articles_page …).
+        values += [value for key, value in kwargs.items()
+                   if key in names or any(name.startswith(key + "_") for name in names)]
+        for value in values:
+            shared = self._values.get(id(value))
+            if shared is None:
+                shared = self._values[id(value)] = self._in(value, inside=False, active=set())
+            if shared:
+                return True
+        return False
+
+    def _in(self, value, inside, active):
+        kind = type(value)
+        if kind is str or value is None or kind is int or kind is bool:
+            return False
+        if isinstance(value, Content):
+            # A piece a page shows is read in full; one a piece points at
+            # (a neighbour) by its own attributes only.
+            return self.is_changed(value) if inside else self.shows(value)
+        if isinstance(value, (URLWrapper, str, int, float)) or id(value) in active:
+            return False
+        if isinstance(value, ListingPage):
+            return self._in(value.object_list, inside, active)
+        if isinstance(value, dict) and "generated_content" in value:
+            return False  # the shared context: fingerprint.py does not read it either
+        active.add(id(value))
+        try:
+            if isinstance(value, (list, tuple)):
+                return any(self._in(item, inside, active) for item in value)
+            if isinstance(value, dict):
+                return any(self._in(item, inside, active) for item in value.values())
+            if isinstance(value, (set, frozenset)):
+                return any(self._in(item, False, active) for item in value)
+            if hasattr(value, "__dict__") and not callable(value):
+                return any(self._in(item, inside, active) for name, item in vars(value).items()
+                           if name not in SKIPPED)
+            return False
+        finally:
+            active.discard(id(value))
+
+
+class _Problems(logging.Handler):
+    """Any warning or error refuses the quick rebuild: the normal build that
+    follows reports it where it belongs (and fails if it must)."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def check(self):
+        if self.records:
+            record = self.records[0]
+            raise Refused(f"{record.levelname}: {record.getMessage()[:200]}")
+
+
+@contextlib.contextmanager
+def _only(handler):
+    """Log to ``handler`` alone: a message the normal build will log again
+    must not reach the terminal twice. (Under `pelican -q` warnings are not
+    logged at all, as in the normal build.)"""
+    root = logging.getLogger()
+    handlers = root.handlers[:]
+    root.handlers[:] = [handler]
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+
+
+def register():
+    signals.get_generators.connect(start)
+    signals.content_object_init.connect(piece_made)
+    signals.all_generators_finalized.connect(generators_done)
+    signals.get_writer.connect(before_writing)
+    from ..safety.atomic import site_swapped
+
+    site_swapped.connect(save)
