@@ -8,6 +8,7 @@ import html
 import json
 import logging
 import os
+import pickle
 import re
 import tempfile
 from zoneinfo import ZoneInfo
@@ -130,12 +131,12 @@ def plain_text(markup, limit=None):
     return text
 
 
-def output_cache_file(settings, name):
+def output_cache_file(settings, name, suffix=".json"):
     """``CACHE_PATH/<name>-<output folder>.json``: what a build remembers about
     the output folder it published (one file per folder: `make html` and
     tests may build several)."""
     output = os.path.abspath(settings["OUTPUT_PATH"]).encode("utf-8", "surrogateescape")
-    return os.path.join(settings["CACHE_PATH"], f"{name}-{hashlib.blake2b(output, digest_size=8).hexdigest()}.json")
+    return os.path.join(settings["CACHE_PATH"], f"{name}-{hashlib.blake2b(output, digest_size=8).hexdigest()}{suffix}")
 
 
 def available_cores():
@@ -144,6 +145,16 @@ def available_cores():
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def write_pickle(path, data):
+    """Write ``data`` as a pickle so a reader never sees half a file."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def write_json(path, data):

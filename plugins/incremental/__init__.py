@@ -68,7 +68,8 @@ def start_build(pelican):
     if _stored_reader_key(settings) != reader_key:
         settings["LOAD_CONTENT_CACHE"] = False
     pelican.linli_reader_key = reader_key
-    memo.start(settings, reader_key)
+    # A quick rebuild reads a few files: it leaves the memo as it is.
+    memo.start(settings, None if quick.active() else reader_key)
     key = site_key(settings)
     record = load_record(settings, key) if setting(settings, "INCREMENTAL", DEFAULTS) else {}
     _current = Renders(settings, key, record)

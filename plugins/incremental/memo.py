@@ -52,14 +52,6 @@ def start(settings, key):
         _previous.update(stored["memos"])
 
 
-def keep_previous():
-    """A quick rebuild reads a few files: the next build still needs the rest."""
-    for name, values in _previous.items():
-        used = _used.setdefault(name, {})
-        for digest, value in values.items():
-            used.setdefault(digest, value)
-
-
 def finish(settings):
     """Keep what this build used (and only that, so the file never grows
     beyond the site), unless it is what the file holds already."""

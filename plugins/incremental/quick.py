@@ -41,7 +41,9 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.paginator import Page as ListingPage
 from pelican.urlwrappers import URLWrapper
 
-from ..common import build_date, logger, output_cache_file, relative_path, report_error, report_warning, setting
+from ..common import (
+    build_date, logger, output_cache_file, relative_path, report_error, report_warning, setting, write_pickle,
+)
 
 DEFAULTS = {
     # False: every build reads the whole site (the render record still
@@ -77,8 +79,15 @@ def enabled(settings):
     )
 
 
-def snapshot_path(settings):
-    return output_cache_file(settings, "linli-quick")[: -len(".json")] + ".pickle"
+def snapshot_paths(settings):
+    """(its head: what is checked first, its body: what a quick rebuild renders from)."""
+    return output_cache_file(settings, "linli-quick", ".head"), output_cache_file(settings, "linli-quick", ".pickle")
+
+
+def _forget(settings):
+    for path in snapshot_paths(settings):
+        with contextlib.suppress(OSError):
+            os.remove(path)
 
 
 def source_stats(root):
@@ -162,8 +171,7 @@ def start(pelican):
     if key is not None and enabled(pelican.settings):
         _recording = Recording(pelican.settings, key)
     else:
-        with contextlib.suppress(OSError):
-            os.remove(snapshot_path(pelican.settings))
+        _forget(pelican.settings)
 
 
 def piece_made(content):
@@ -196,6 +204,11 @@ def before_writing(pelican):
     return None  # not a writer: the safety plugin's is the one
 
 
+def active():
+    """Whether a quick rebuild is in progress."""
+    return _quick
+
+
 def recording():
     return _recording is not None
 
@@ -220,9 +233,7 @@ def save(pelican, target, **_):
         return
     recording.close()
     settings = pelican.settings
-    path = snapshot_path(settings)
-    with contextlib.suppress(OSError):
-        os.remove(path)
+    _forget(settings)
     renders = recording.renders
     if recording.warnings.count or renders is None or renders.fingerprints is None or not recording.generators:
         return
@@ -244,8 +255,10 @@ def save(pelican, target, **_):
         "level": logging.getLogger().getEffectiveLevel(),
         "bodies": {},  # source -> body put in by quick rebuilds since
         "editable": sorted(pieces),  # sources a quick rebuild may read again
+        "token": os.urandom(16).hex(),  # the body written with this head
     }
     data = {
+        "token": meta["token"],
         "context": shared,
         "jobs": recording.jobs,
         "feeds": recording.feeds,
@@ -254,10 +267,10 @@ def save(pelican, target, **_):
         "digests": [entry for entry in renders.fingerprints.pinned() if id(entry[0]) in recording.pristine],
         "registry": state.registry,
     }
-    _write_snapshot(path, meta, data, recording.pristine.values())
+    _write_snapshot(settings, meta, data, recording.pristine.values())
 
 
-def _write_snapshot(path, meta, data, pristine):
+def _write_snapshot(settings, meta, data, pristine):
     """Pickle with every piece's attributes as they were before rendering.
     Neighbours point at each other from one end of the site to the other:
     the pickler recurses that deep, so it runs on a thread with a big stack."""
@@ -269,17 +282,11 @@ def _write_snapshot(path, meta, data, pristine):
     def dump():
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 1_000_000))
-        temporary = path + ".tmp"
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(temporary, "wb") as out:
-                pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
+            write_pickle(snapshot_paths(settings)[1], data)
+            write_pickle(snapshot_paths(settings)[0], meta)
         except Exception as error:  # something a plugin put in the context that cannot be kept
             failed.append(error)
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
         finally:
             sys.setrecursionlimit(limit)
 
@@ -363,72 +370,103 @@ def _rebuild(pelican, meta, data, sources, changed):
         if meta["level"] > logging.WARNING >= logging.getLogger().getEffectiveLevel():
             raise Refused("the last build was quiet: its warnings were not looked for")
         with _only(problems):
-            rendered = _render(pelican, meta, data, sources, changed, problems)
+            rendered, written = _render(pelican, meta, data, sources, changed, problems)
     except Refused as why:
         logger.info("完整构建 / full build: %s", why); print("REFUSED", why, file=sys.stderr)
         return REFUSED
     finally:
         _quick = False
-    _finish(pelican, meta, sources, rendered)
+    _finish(pelican, meta, sources, rendered, written)
     return 0
 
 
 def _load(settings, key):
     """(meta, data, sources, changed) of the last build's snapshot, None when
     nothing changed since; Refused when a quick rebuild cannot be made."""
-    try:
-        handle = open(snapshot_path(settings), "rb")  # noqa: SIM115
-    except OSError:
-        raise Refused("no snapshot of the last build") from None
-    with handle:
-        try:
-            meta = pickle.load(handle)
-        except Exception:
-            raise Refused("the snapshot of the last build is unreadable") from None
-        if not isinstance(meta, dict) or meta.get("version") != SNAPSHOT_VERSION:
-            raise Refused("the snapshot of the last build is of another version")
-        if meta["site"] != key:
-            raise Refused("settings, theme, plugins or libraries changed")
-        if meta["build_date"] != str(build_date(settings)):
-            raise Refused("BUILD_DATE changed")
-        sources = source_stats(settings["PATH"])
-        if sources.keys() != meta["sources"].keys():
-            raise Refused("files were added, removed or renamed")
-        changed = sorted(path for path, stat in sources.items() if stat != meta["sources"][path])
-        if output_manifest(os.path.abspath(settings["OUTPUT_PATH"])) != meta["output"]:
-            raise Refused("output/ changed since the last build")
-        if not changed:
-            return None
-        root = os.path.abspath(settings["PATH"])
-        editable = meta["editable"]
-        for path in changed:
-            if os.path.join(root, path) not in editable:
-                raise Refused(f"{path} is not the source of an article or page")
-        try:
-            data = pickle.load(handle)
-        except Exception:
-            raise Refused("the snapshot of the last build is unreadable") from None
+    head, body = snapshot_paths(settings)
+    meta = _read_pickle(head)
+    if not isinstance(meta, dict) or meta.get("version") != SNAPSHOT_VERSION:
+        raise Refused("no snapshot of the last build")
+    if meta["site"] != key:
+        raise Refused("settings, theme, plugins or libraries changed")
+    if meta["build_date"] != str(build_date(settings)):
+        raise Refused("BUILD_DATE changed")
+    sources = source_stats(settings["PATH"])
+    if sources.keys() != meta["sources"].keys():
+        raise Refused("files were added, removed or renamed")
+    changed = sorted(path for path, stat in sources.items() if stat != meta["sources"][path])
+    if output_manifest(os.path.abspath(settings["OUTPUT_PATH"])) != meta["output"]:
+        raise Refused("output/ changed since the last build")
+    if not changed:
+        return None
+    root = os.path.abspath(settings["PATH"])
+    editable = meta["editable"]
+    for path in changed:
+        if os.path.join(root, path) not in editable:
+            raise Refused(f"{path} is not the source of an article or page")
+    data = _read_pickle(body)
+    if not isinstance(data, dict) or data.get("token") != meta["token"]:
+        raise Refused("the snapshot of the last build is incomplete")
     return meta, data, sources, [os.path.join(root, path) for path in changed]
+
+
+def _read_pickle(path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, half written by a killed build, another version
+        return None
 
 
 def _render(pelican, meta, data, sources, changed, problems):
     """Stage the last build's files and render again what shows a changed
-    piece; the output names written."""
-    from ..gallery import state
-    from ..safety.writer import GuardedWriter, Job
-    from . import current, memo
+    piece: (the number of pages rendered, the files written or carried)."""
+    from ..safety.writer import GuardedWriter, Job, final_urls
+    from . import current
 
     settings = pelican.settings
-    shared, pieces = data["context"], data["pieces"]
+    shared = data["context"]
     for source, body in meta["bodies"].items():
-        pieces[source]._content = body
+        data["pieces"][source]._content = body
     renders = current()
     if renders is None or not renders.previous:
         raise Refused("no render record of the last build")
+    linked = _link_published(renders.output, pelican.output_path)
+    try:
+        generator, jobs, feeds, bodies = _plan(pelican, data, changed, renders, problems)
+    finally:
+        linked()
+    writer = GuardedWriter(pelican.output_path, settings=settings)
+    writer._queue = None  # render each page now, in this process
+    with final_urls():
+        for name, template, _, snapshot, options, kwargs in jobs:
+            writer.render_job(Job(name, generator.env.get_template(template), shared, snapshot, options, kwargs))
+            problems.check()
+        for items, snapshot, args, kwargs in feeds:
+            shared.clear()
+            shared.update(snapshot)
+            writer.write_feed(items, shared, *args, **kwargs)
+            problems.check()
+    renders.carry_the_rest()
+    _check_links(pelican, [path.replace(os.sep, "/") for path in meta["output"] if not path.endswith((".gz", ".br"))])
+    problems.check()
+    meta["bodies"].update(bodies)
+    return renders.rendered, [os.path.relpath(path, pelican.output_path) for path in writer.owners()]
+
+
+def _plan(pelican, data, changed, renders, problems):
+    """Read the changed files again and find the pages and feeds that show
+    them: (the generator whose templates render them, pages, feeds, the new bodies)."""
+    from ..gallery import state
+
+    settings = pelican.settings
+    shared, pieces = data["context"], data["pieces"]
     state.registry = data["registry"]
     state.registry.output_path = pelican.output_path
+    # Its readers read the changed files only: not Pelican's cache of all of them.
     generator = ArticlesGenerator(
-        context=shared, settings=settings, path=pelican.path, theme=pelican.theme, output_path=pelican.output_path
+        context=shared, settings=dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False),
+        path=pelican.path, theme=pelican.theme, output_path=pelican.output_path,
     )
     bodies = {}
     for source in changed:
@@ -442,7 +480,6 @@ def _render(pelican, meta, data, sources, changed, problems):
             raise Refused(f"{relative_path(source)} is not a valid piece of the same kind any more")
         body_only_change(vars(old), data["headers"].get(source), new, _headers.get(source))
         old._content = bodies[source] = new._content
-    memo.keep_previous()  # the next build reads the other files
     reach = Reach({id(pieces[source]) for source in changed})
     renders.seeds = [
         (piece, None if reach.shows(piece) else deep, None if reach.is_changed(piece) else shallow)
@@ -452,40 +489,43 @@ def _render(pelican, meta, data, sources, changed, problems):
     if any(kind not in ("ArticlesGenerator", "PagesGenerator") for _, _, kind, _, _, _ in jobs):
         raise Refused("a notice or album page shows a changed piece")
     feeds = [feed for feed in data["feeds"] if reach.any(feed[0])]
-    _link_published(renders.output, pelican.output_path)
-    writer = GuardedWriter(pelican.output_path, settings=settings)
-    writer._queue = None  # render each page now, in this process
-    for name, template, _, snapshot, options, kwargs in jobs:
-        writer.render_job(Job(name, generator.env.get_template(template), shared, snapshot, options, kwargs))
-        problems.check()
-    for items, snapshot, args, kwargs in feeds:
-        shared.clear()
-        shared.update(snapshot)
-        writer.write_feed(items, shared, *args, **kwargs)
-        problems.check()
-    renders.carry_the_rest()
-    _check_links(pelican, renders)
-    problems.check()
-    meta["bodies"].update(bodies)
-    return renders.rendered
+    if jobs:  # every piece digested before the first page is written (overlapping the links)
+        renders.prepare(jobs[0][3])
+    return generator, jobs, feeds, bodies
 
 
 def _link_published(published, staging):
     """Every file of the published site in the staged one, as a hard link,
     except what is made again whole: the search index and the compressed
-    copies (nothing may write into a linked file)."""
-    for folder, dirs, names in os.walk(published):
-        relative = os.path.relpath(folder, published)
-        if relative == ".":
-            dirs[:] = [name for name in dirs if name != "pagefind"]
-        target = os.path.normpath(os.path.join(staging, relative))
-        os.makedirs(target, exist_ok=True)
-        for name in names:
-            if not name.endswith((".gz", ".br")):
-                os.link(os.path.join(folder, name), os.path.join(target, name))
+    copies (nothing may write into a linked file). Thousands of folders
+    take most of a second: a forked process makes them while this one
+    reads and plans; ``wait()`` before the first page is written."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            for folder, dirs, names in os.walk(published):
+                relative = os.path.relpath(folder, published)
+                if relative == ".":
+                    dirs[:] = [name for name in dirs if name != "pagefind"]
+                target = os.path.normpath(os.path.join(staging, relative))
+                os.makedirs(target, exist_ok=True)
+                for name in names:
+                    if not name.endswith((".gz", ".br")):
+                        os.link(os.path.join(folder, name), os.path.join(target, name))
+            code = 0
+        finally:
+            os._exit(code)
+
+    def wait():
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status):
+            raise Refused("the published files could not be linked into the staged site")
+
+    return wait
 
 
-def _check_links(pelican, renders):
+def _check_links(pelican, files):
     """The links of the pages written, against the staged site; the anchors
     of each must be those the last build recorded (other pages link to them)."""
     from .. import links
@@ -500,7 +540,8 @@ def _check_links(pelican, renders):
         old = previous.get(path)
         if old is None or old.ids != entry.ids:
             raise Refused(f"the anchors of {path} changed")
-    site = Site(pelican.output_path, settings, setting(settings, "LINK_CHECK_ALLOW", links.DEFAULTS))
+    # The staged files are the published ones (the manifest), pages written over.
+    site = Site(pelican.output_path, settings, setting(settings, "LINK_CHECK_ALLOW", links.DEFAULTS), files)
     everything = {**previous, **written}
     # As check_site reports them: a message that is shown refuses the quick rebuild.
     report = report_error if setting(settings, "LINK_CHECK", links.DEFAULTS) == "fail" else report_warning
@@ -511,7 +552,7 @@ def _check_links(pelican, renders):
     links._previous.clear()
 
 
-def _finish(pelican, meta, sources, rendered):
+def _finish(pelican, meta, sources, rendered, written):
     """Compress, index, swap in, and keep the snapshot up to date."""
     from ..safety import atomic
     from ..safety.precompress import precompress
@@ -524,22 +565,30 @@ def _finish(pelican, meta, sources, rendered):
     target = atomic.swap(pelican)
     atomic.site_swapped.send(pelican, target=target)
     meta["sources"] = sources
-    meta["output"] = output_manifest(target)
-    _update_meta(snapshot_path(pelican.settings), meta)
+    meta["output"] = _published_manifest(meta["output"], written, pelican.settings, target)
+    write_pickle(snapshot_paths(pelican.settings)[0], meta)
     print(f"快速重建：只读了改动的稿件 / quick rebuild: only the edited files were read ({rendered} pages)",
           file=sys.stderr)
 
 
-def _update_meta(path, meta):
-    """The snapshot with a new head (its data stays as the last full build left it)."""
-    temporary = path + ".tmp"
-    with open(path, "rb") as handle:
-        pickle.load(handle)
-        rest = handle.read()
-    with open(temporary, "wb") as out:
-        pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(rest)
-    os.replace(temporary, path)
+def _published_manifest(previous, written, settings, target):
+    """output_manifest(target), from the previous one: every file but those
+    written (and the search index and compressed copies, made again whole)
+    is a hard link to the same file as before."""
+    from ..safety.precompress import DEFAULTS as PRECOMPRESS
+    from ..search.index import DEFAULTS as SEARCH
+
+    if setting(settings, "PRECOMPRESS", PRECOMPRESS):
+        return output_manifest(target)
+    index = "pagefind" + os.sep
+    manifest = {path: stat for path, stat in previous.items() if not path.startswith(index)}
+    for path in written:
+        stat = os.stat(os.path.join(target, path))
+        manifest[path] = [stat.st_size, stat.st_mtime_ns]
+    if setting(settings, "SEARCH_INDEX", SEARCH):
+        for path, stat in output_manifest(os.path.join(target, "pagefind")).items():
+            manifest[index + path] = stat
+    return manifest
 
 
 class Reach:

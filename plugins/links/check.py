@@ -34,11 +34,11 @@ class Broken:
 class Site:
     """The staged output: its files, and how a link on one of them resolves."""
 
-    def __init__(self, root, settings, allowed=()):
+    def __init__(self, root, settings, allowed=(), files=None):
         self.root = root
         self.content = str(settings.get("PATH") or "")
-        self.files = set()
-        for folder, _, names in os.walk(root):
+        self.files = set(files) if files is not None else set()
+        for folder, _, names in os.walk(root) if files is None else ():
             relative = os.path.relpath(folder, root).replace(os.sep, "/")
             prefix = "" if relative == "." else relative + "/"
             self.files.update(prefix + name for name in names)
@@ -302,6 +302,8 @@ def report_lines(site, record, settings, sources, pending=(), unpublished=None, 
     ``{filename}`` link to a piece not (yet) published is found in its source."""
     unpublished = unpublished or {}
     broken = find_broken(site, record, pending, pages)
+    if not broken:
+        return []
     content_links = defaultdict(list)  # link text -> [(source, line)], for listings that show a piece's summary
     for entry in record.values():
         for link, line in entry.links:

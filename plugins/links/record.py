@@ -2,8 +2,8 @@
 while it is still in memory (the writer announces every file it writes).
 
 The record is plain data keyed by output path, so a build that carries a
-file over unchanged can carry its entry over too (``to_json`` /
-``from_json``) and the check still sees the whole site.
+file over unchanged can carry its entry over too (``plain`` /
+``from_plain``) and the check still sees the whole site.
 """
 
 import html
@@ -26,13 +26,13 @@ class PageLinks:
     links: tuple  # ((link as written in the output, line in source or None), ...)
     ids: frozenset  # element ids, for #fragments
 
-    def to_json(self):
-        return {"source": self.source, "template": self.template, "links": [list(item) for item in self.links],
-                "ids": sorted(self.ids)}
+    def plain(self):
+        return (self.source, self.template, self.links, tuple(sorted(self.ids)))
 
     @classmethod
-    def from_json(cls, data):
-        return cls(data["source"], data["template"], tuple(map(tuple, data["links"])), frozenset(data["ids"]))
+    def from_plain(cls, data):
+        source, template, links, ids = data
+        return cls(source, template, tuple(map(tuple, links)), frozenset(ids))
 
 
 def extract(text, xml=False):

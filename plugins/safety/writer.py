@@ -128,7 +128,7 @@ class GuardedWriter(Writer):
             for job in jobs:
                 renders.variables(job.template)
         try:
-            with _final_urls():
+            with final_urls():
                 parallel.render(self, jobs)
         finally:
             for context, state in final.values():
@@ -262,7 +262,7 @@ class GuardedWriter(Writer):
 
 
 @contextlib.contextmanager
-def _final_urls():
+def final_urls():
     """While the queued pages render, every piece's address and output path
     are what they will stay, so each is formatted once: Pelican formats them
     from their patterns (through its regex-parsing strftime) on every
