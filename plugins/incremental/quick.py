@@ -331,7 +331,7 @@ def rebuild(pelican):
     try:
         found = _load(settings, pelican.linli_quick_key)
     except Refused as why:
-        logger.info("完整构建 / full build: %s", why); print("REFUSED", why, file=sys.stderr)
+        logger.info("完整构建 / full build: %s", why)
         return False
     if found is None:
         print("没有变化，output/ 保持原样 / nothing changed, output/ left as it is", file=sys.stderr)
@@ -346,7 +346,7 @@ def rebuild(pelican):
         except SystemExit as stop:  # the build failed (its errors were logged)
             code = stop.code if isinstance(stop.code, int) else 1
         except BaseException as error:  # anything unforeseen: the normal build decides
-            logger.info("完整构建 / full build: %r", error); import traceback; traceback.print_exc()
+            logger.info("完整构建 / full build: %r", error)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -366,13 +366,19 @@ def _rebuild(pelican, meta, data, sources, changed):
     _quick = True
     problems = _Problems()
     try:
-        signals.get_generators.send(pelican)  # the staging folder, the render record, the memo …
+        # The staging folder, the render record, the photo registry …; and the
+        # generator classes plugins add (a notice's page renders with its own).
+        kinds = {cls.__name__: cls for cls in (ArticlesGenerator, PagesGenerator)}
+        for _, cls in signals.get_generators.send(pelican):
+            for each in cls if isinstance(cls, (list, tuple)) else [cls]:
+                if isinstance(each, type):
+                    kinds[each.__name__] = each
         if meta["level"] > logging.WARNING >= logging.getLogger().getEffectiveLevel():
             raise Refused("the last build was quiet: its warnings were not looked for")
         with _only(problems):
-            rendered, written = _render(pelican, meta, data, sources, changed, problems)
+            rendered, written = _render(pelican, meta, data, sources, changed, kinds, problems)
     except Refused as why:
-        logger.info("完整构建 / full build: %s", why); print("REFUSED", why, file=sys.stderr)
+        logger.info("完整构建 / full build: %s", why)
         return REFUSED
     finally:
         _quick = False
@@ -418,7 +424,7 @@ def _read_pickle(path):
         return None
 
 
-def _render(pelican, meta, data, sources, changed, problems):
+def _render(pelican, meta, data, sources, changed, kinds, problems):
     """Stage the last build's files and render again what shows a changed
     piece: (the number of pages rendered, the files written or carried)."""
     from ..safety.writer import GuardedWriter, Job, final_urls
@@ -433,14 +439,15 @@ def _render(pelican, meta, data, sources, changed, problems):
         raise Refused("no render record of the last build")
     linked = _link_published(renders.output, pelican.output_path)
     try:
-        generator, jobs, feeds, bodies = _plan(pelican, data, changed, renders, problems)
+        generators, jobs, feeds, bodies = _plan(pelican, data, changed, kinds, renders, problems)
     finally:
         linked()
     writer = GuardedWriter(pelican.output_path, settings=settings)
     writer._queue = None  # render each page now, in this process
     with final_urls():
-        for name, template, _, snapshot, options, kwargs in jobs:
-            writer.render_job(Job(name, generator.env.get_template(template), shared, snapshot, options, kwargs))
+        for name, template, kind, snapshot, options, kwargs in jobs:
+            environment = generators[kind].env
+            writer.render_job(Job(name, environment.get_template(template), shared, snapshot, options, kwargs))
             problems.check()
         for items, snapshot, args, kwargs in feeds:
             shared.clear()
@@ -454,20 +461,30 @@ def _render(pelican, meta, data, sources, changed, problems):
     return renders.rendered, [os.path.relpath(path, pelican.output_path) for path in writer.owners()]
 
 
-def _plan(pelican, data, changed, renders, problems):
+def _plan(pelican, data, changed, kinds, renders, problems):
     """Read the changed files again and find the pages and feeds that show
-    them: (the generator whose templates render them, pages, feeds, the new bodies)."""
+    them: ({generator kind: a generator of that kind, whose templates render
+    its pages}, pages, feeds, the new bodies)."""
     from ..gallery import state
 
     settings = pelican.settings
     shared, pieces = data["context"], data["pieces"]
     state.registry = data["registry"]
     state.registry.output_path = pelican.output_path
-    # Its readers read the changed files only: not Pelican's cache of all of them.
-    generator = ArticlesGenerator(
-        context=shared, settings=dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False),
-        path=pelican.path, theme=pelican.theme, output_path=pelican.output_path,
-    )
+    # Their readers read the changed files only: not Pelican's cache of all of them.
+    generators = {}
+
+    def generator_of(kind):
+        if kind not in generators:
+            if kind not in kinds:
+                raise Refused(f"no generator {kind} in this build")
+            generators[kind] = kinds[kind](
+                context=shared, settings=dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False),
+                path=pelican.path, theme=pelican.theme, output_path=pelican.output_path,
+            )
+        return generators[kind]
+
+    generator = generator_of("ArticlesGenerator")
     bodies = {}
     for source in changed:
         old = pieces[source]
@@ -486,12 +503,12 @@ def _plan(pelican, data, changed, renders, problems):
         for piece, deep, shallow in data["digests"]
     ]
     jobs = [job for job in data["jobs"] if reach.page_shows(job, renders)]
-    if any(kind not in ("ArticlesGenerator", "PagesGenerator") for _, _, kind, _, _, _ in jobs):
-        raise Refused("a notice or album page shows a changed piece")
+    for _, _, kind, _, _, _ in jobs:
+        generator_of(kind)
     feeds = [feed for feed in data["feeds"] if reach.any(feed[0])]
     if jobs:  # every piece digested before the first page is written (overlapping the links)
         renders.prepare(jobs[0][3])
-    return generator, jobs, feeds, bodies
+    return generators, jobs, feeds, bodies
 
 
 def _link_published(published, staging):
