@@ -28,21 +28,25 @@ with a clean build.
 """
 
 import contextlib
+import datetime
 import logging
 import os
 import pickle
 import re
+import shutil
 import sys
 import threading
 
+from markupsafe import Markup
 from pelican import Pelican, signals
 from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.paginator import Page as ListingPage
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import SafeDatetime
 
 from ..common import (
-    build_date, logger, output_cache_file, relative_path, report_error, report_warning, setting, write_pickle,
+    build_date, logger, output_cache_file, relative_path, setting, write_pickle,
 )
 
 DEFAULTS = {
@@ -64,6 +68,7 @@ _recording = None  # what the build in progress keeps for the next one
 _quick = False  # a quick rebuild is in progress
 _headers = {}  # absolute source path -> metadata when made, in a quick rebuild
 REFUSED = 75  # the forked quick rebuild's exit status when the normal build must run
+PAGES_SUFFIX = "-pages"  # beside the staging folder: the pages a quick rebuild writes
 
 
 class Refused(Exception):
@@ -265,6 +270,7 @@ def save(pelican, target, **_):
         "pieces": pieces,
         "headers": {source: recording.headers[source] for source in pieces},
         "digests": [entry for entry in renders.fingerprints.pinned() if id(entry[0]) in recording.pristine],
+        "links_key": renders.fingerprints.links,
         "registry": state.registry,
     }
     _write_snapshot(settings, meta, data, recording.pristine.values())
@@ -427,7 +433,7 @@ def _read_pickle(path):
 def _render(pelican, meta, data, sources, changed, kinds, problems):
     """Stage the last build's files and render again what shows a changed
     piece: (the number of pages rendered, the files written or carried)."""
-    from ..safety.writer import GuardedWriter, Job, final_urls
+    from ..safety.writer import GuardedWriter
     from . import current
 
     settings = pelican.settings
@@ -437,13 +443,37 @@ def _render(pelican, meta, data, sources, changed, kinds, problems):
     renders = current()
     if renders is None or not renders.previous:
         raise Refused("no render record of the last build")
-    linked = _link_published(renders.output, pelican.output_path)
+    staging = pelican.output_path
+    # Pages are written aside while the published files are linked into the
+    # staged site, then moved in over their links.
+    pages = staging + PAGES_SUFFIX
+    shutil.rmtree(pages, ignore_errors=True)
+    linked = _link_published(renders.output, staging)
     try:
-        generators, jobs, feeds, bodies = _plan(pelican, data, changed, kinds, renders, problems)
+        try:
+            generators, jobs, feeds, bodies = _plan(pelican, data, changed, kinds, renders, problems)
+            writer = GuardedWriter(pages, settings=settings)
+            writer._queue = None  # render each page now, in this process
+            _write(writer, shared, generators, jobs, feeds, problems)
+        finally:
+            linked()
+        written = [os.path.relpath(path, pages) for path in writer.owners()]
+        for name in written:
+            os.makedirs(os.path.dirname(os.path.join(staging, name)), exist_ok=True)
+            os.replace(os.path.join(pages, name), os.path.join(staging, name))
     finally:
-        linked()
-    writer = GuardedWriter(pelican.output_path, settings=settings)
-    writer._queue = None  # render each page now, in this process
+        shutil.rmtree(pages, ignore_errors=True)
+    renders.carry_the_rest()
+    _check_links(pelican, [path.replace(os.sep, "/") for path in meta["output"] if not path.endswith((".gz", ".br"))])
+    problems.check()
+    meta["bodies"].update(bodies)
+    return renders.rendered, written
+
+
+def _write(writer, shared, generators, jobs, feeds, problems):
+    """The pages and feeds as the last build wrote them, with the new bodies."""
+    from ..safety.writer import Job, final_urls
+
     with final_urls():
         for name, template, kind, snapshot, options, kwargs in jobs:
             environment = generators[kind].env
@@ -454,11 +484,6 @@ def _render(pelican, meta, data, sources, changed, kinds, problems):
             shared.update(snapshot)
             writer.write_feed(items, shared, *args, **kwargs)
             problems.check()
-    renders.carry_the_rest()
-    _check_links(pelican, [path.replace(os.sep, "/") for path in meta["output"] if not path.endswith((".gz", ".br"))])
-    problems.check()
-    meta["bodies"].update(bodies)
-    return renders.rendered, [os.path.relpath(path, pelican.output_path) for path in writer.owners()]
 
 
 def _plan(pelican, data, changed, kinds, renders, problems):
@@ -498,6 +523,8 @@ def _plan(pelican, data, changed, kinds, renders, problems):
         body_only_change(vars(old), data["headers"].get(source), new, _headers.get(source))
         old._content = bodies[source] = new._content
     reach = Reach({id(pieces[source]) for source in changed})
+    # Every address and photo is as it was: the body's own links aside, which its fingerprint holds.
+    renders.links_key = data["links_key"]
     renders.seeds = [
         (piece, None if reach.shows(piece) else deep, None if reach.is_changed(piece) else shallow)
         for piece, deep, shallow in data["digests"]
@@ -557,13 +584,14 @@ def _check_links(pelican, files):
         old = previous.get(path)
         if old is None or old.ids != entry.ids:
             raise Refused(f"the anchors of {path} changed")
-    # The staged files are the published ones (the manifest), pages written over.
-    site = Site(pelican.output_path, settings, setting(settings, "LINK_CHECK_ALLOW", links.DEFAULTS), files)
     everything = {**previous, **written}
     # As check_site reports them: a message that is shown refuses the quick rebuild.
-    report = report_error if setting(settings, "LINK_CHECK", links.DEFAULTS) == "fail" else report_warning
-    for where, message in report_lines(site, everything, settings, [], pages=set(written)):
-        report(where, None, message)
+    report = links.reporter(settings)
+    if report is not None:
+        # The staged files are the published ones (the manifest), pages written over.
+        site = Site(pelican.output_path, settings, setting(settings, "LINK_CHECK_ALLOW", links.DEFAULTS), files)
+        for where, message in report_lines(site, everything, settings, [], pages=set(written)):
+            report(where, None, message)
     links.record.clear()
     links.record.update(everything)
     links._previous.clear()
@@ -606,6 +634,10 @@ def _published_manifest(previous, written, settings, target):
         for path, stat in output_manifest(os.path.join(target, "pagefind")).items():
             manifest[index + path] = stat
     return manifest
+
+
+# Values that hold no piece (checked by exact type: most attributes are these).
+_PLAIN = frozenset({str, int, bool, float, type(None), datetime.datetime, datetime.date, SafeDatetime, Markup})
 
 
 class Reach:
@@ -653,7 +685,7 @@ class Reach:
 
     def _in(self, value, inside, active):
         kind = type(value)
-        if kind is str or value is None or kind is int or kind is bool:
+        if kind in _PLAIN:
             return False
         if isinstance(value, Content):
             # A piece a page shows is read in full; one a piece points at

@@ -118,7 +118,10 @@ class Renders:
         }
         self._shared = {}
         self.fingerprints = None
-        self.seeds = ()  # (piece, deep, shallow) digests of unchanged pieces, from a quick rebuild's snapshot
+        # From a quick rebuild's snapshot: (piece, deep, shallow) digests of
+        # unchanged pieces, and the digest of every address and photo.
+        self.seeds = ()
+        self.links_key = None
 
     # --- what a template reads ------------------------------------------
     def variables(self, template):
@@ -163,7 +166,7 @@ class Renders:
         filter's memo can make one build's digests differ from another's."""
         self._context = context
         self._context_names = {name for name in context if isinstance(name, str) and name.isidentifier()}
-        self.fingerprints = Fingerprints(links=_links_key(context))
+        self.fingerprints = Fingerprints(links=self.links_key or _links_key(context))
         for piece, deep, shallow in self.seeds:
             self.fingerprints.seed(piece, deep, shallow)
         pieces = {}

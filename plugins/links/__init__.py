@@ -4,12 +4,13 @@ to an id of the target page). A broken one is reported against the content
 file and line holding it, or the setting or template writing it, with the
 likely intended target. See README.md."""
 
+import logging
 import os
 import pickle
 
 from pelican import signals
 
-from ..common import output_cache_file, relative_path, report_error, report_warning, setting, write_pickle
+from ..common import logger, output_cache_file, relative_path, report_error, report_warning, setting, write_pickle
 from ..metadata.encoding import read_source
 from ..safety import atomic
 from ..safety.writer import RESERVED, file_carried, file_written
@@ -85,9 +86,19 @@ def check_site(pelican, output_path):
     complete_record(site, record)
     # `make check` does not build the search index: its files come later.
     pending = [path for path in RESERVED if path.endswith("/")] if settings.get("LINLI_CHECK_ONLY") else []
-    report = report_error if setting(settings, "LINK_CHECK", DEFAULTS) == "fail" else report_warning
+    report = reporter(settings)
+    if report is None:
+        return
     for where, message in report_lines(site, record, settings, _sources, pending, _pieces):
         report(where, None, message)
+
+
+def reporter(settings):
+    """How a broken link is reported; None when it would not be shown (the
+    warnings of `pelican -q`): finding suggestions for it is then wasted."""
+    if setting(settings, "LINK_CHECK", DEFAULTS) == "fail":
+        return report_error
+    return report_warning if logger.isEnabledFor(logging.WARNING) else None
 
 
 def _record_path(settings):
