@@ -28,22 +28,18 @@ by the preview server until the build that follows replaces it.
 import contextlib
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 
 from pelican import signals
-from pelican.contents import Article, Content, Page
+from pelican.contents import Content
 from pelican.utils import memoized
 
-# Kinds whose page is exactly "read the file, render the piece's template".
-# Notices (plugins/notices) and albums (plugins/gallery) post-process their
-# body in their generator after reading: those go the normal way.
-FAST_KINDS = (Article, Page)
+from ..incremental.quick import FAST_KINDS, Refused, body_only_change
+
+# The kinds a body-only save can be shown from, and what "body only" means,
+# are the quick rebuild's (plugins/incremental/quick.py).
 PIECE_KEYS = ("article", "page")
 PAGE_OWN = frozenset({"localsiteurl", "SITEURL", "output_file", *PIECE_KEYS})
-# Photos and attachments a body points at are processed by the build: a body
-# that starts or stops pointing at one goes the normal way.
-_REFERENCE = re.compile(r"[{|](?:static|attach)[|}][^\"'\s)>]*")
 
 
 @dataclass
@@ -147,10 +143,6 @@ class Recorder:
                                 if key in PAGE_OWN or key not in shared or shared[key] is not value}
 
 
-class Refused(Exception):
-    """Why a save goes the normal way (the terminal shows it)."""
-
-
 def forget_memoised(pieces=None):
     """Pelican memoises Content.get_content and get_summary in class-level
     dicts keyed by (piece, siteurl): drop the entries of ``pieces`` (all
@@ -207,15 +199,6 @@ def _no_problems():
         raise Refused(f"{handler.records[0].levelname}: {handler.records[0].getMessage()[:200]}")
 
 
-def _same(a, b):
-    if a is b:
-        return True
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
-
-
 class FastPages:
     """The pieces whose body the fast path changed since the last good build
     (restored before each fast page and when a build fails)."""
@@ -259,7 +242,7 @@ class FastPages:
             )
             if type(new) is not type(old) or not new.is_valid():
                 raise Refused("not a valid piece of the same kind any more")
-            self._check_only_body_changed(recorded, new, self.recorder.headers.get(os.path.abspath(path)))
+            body_only_change(recorded.snapshot, recorded.header, new, self.recorder.headers.get(os.path.abspath(path)))
         bodies = dict(self.changed)
         bodies[recorded.piece.source_path] = new._content
         # Every body changed since the last good build stays changed: the
@@ -283,19 +266,6 @@ class FastPages:
             generator.context["localsiteurl"] = localcontext["localsiteurl"]
             html = template.render(localcontext)
         return recorded.name, html
-
-    @staticmethod
-    def _check_only_body_changed(recorded, new, header):
-        if header is None or header != recorded.header:
-            raise Refused("the header changed")
-        if sorted(_REFERENCE.findall(new._content or "")) != sorted(
-                _REFERENCE.findall(recorded.snapshot.get("_content") or "")):
-            raise Refused("photo or attachment references changed")
-        for name, value in vars(new).items():
-            if name in ("_content", "metadata"):
-                continue
-            if name not in recorded.snapshot or not _same(recorded.snapshot[name], value):
-                raise Refused(f"{name} changed")
 
 
 def _reset(recorded):

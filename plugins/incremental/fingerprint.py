@@ -59,6 +59,10 @@ class Fingerprints:
                 found.append((item, self._deep.get(id(item)), self._shallow.get(id(item))))
         return found
 
+    def made(self, item):
+        """(deep, shallow) digests of ``item`` so far (None: not made)."""
+        return self._deep.get(id(item)), self._shallow.get(id(item))
+
     def seed(self, item, deep=None, shallow=None):
         """Take a digest the last build made of the same, unchanged piece."""
         if deep is not None:

@@ -45,9 +45,8 @@ from pelican.paginator import Page as ListingPage
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
-from ..common import (
-    build_date, logger, output_cache_file, relative_path, setting, write_pickle,
-)
+from ..common import build_date, logger, output_cache_file, relative_path, setting, write_pickle
+from .fingerprint import SKIPPED
 
 DEFAULTS = {
     # False: every build reads the whole site (the render record still
@@ -55,14 +54,12 @@ DEFAULTS = {
     "QUICK_REBUILD": True,
 }
 SNAPSHOT_VERSION = 1
-# Kinds whose page is "read the file, render the piece's template": notices
-# and albums post-process their body in their own generator.
+# Kinds whose page is "read the file, render the piece's template" (exactly
+# these: notices and albums post-process their body in their own generator).
 FAST_KINDS = (Article, Page)
-FAST_GENERATORS = (ArticlesGenerator, PagesGenerator)
 # Photos and attachments a body points at are processed by the build: a body
 # that starts or stops pointing at one needs it.
 REFERENCE = re.compile(r"[{|](?:static|attach)[|}][^\"'\s)>]*")
-SKIPPED = frozenset({"_context", "settings", "_share_info"})  # as in fingerprint.py
 
 _recording = None  # what the build in progress keeps for the next one
 _quick = False  # a quick rebuild is in progress
@@ -96,14 +93,19 @@ def _forget(settings):
 
 
 def source_stats(root):
-    """``{path below content/: [size, mtime_ns]}`` of every file."""
+    """``{path below root: [size, mtime_ns]}`` of every file."""
     found = {}
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in names:
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            found[os.path.relpath(path, root)] = [stat.st_size, stat.st_mtime_ns]
+
+    def walk(folder, prefix):
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    walk(entry.path, prefix + entry.name + os.sep)
+                else:
+                    stat = entry.stat()
+                    found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+
+    walk(root, "")
     return found
 
 
@@ -175,12 +177,12 @@ def start(pelican):
     key = getattr(pelican, "linli_quick_key", None)
     if key is not None and enabled(pelican.settings):
         _recording = Recording(pelican.settings, key)
-    else:
+    elif not pelican.settings.get("LINLI_CHECK_ONLY"):  # `make check` publishes nothing
         _forget(pelican.settings)
 
 
 def piece_made(content):
-    if isinstance(content, FAST_KINDS) and getattr(content, "source_path", None):
+    if type(content) in FAST_KINDS and getattr(content, "source_path", None):
         headers = _recording.headers if _recording is not None else _headers if _quick else None
         if headers is not None:
             headers[os.path.abspath(content.source_path)] = dict(content.metadata)
@@ -246,7 +248,7 @@ def save(pelican, target, **_):
     pieces = {}
     for piece, _, _ in recording.pristine.values():
         source = getattr(piece, "source_path", None)
-        if isinstance(piece, FAST_KINDS) and source and os.path.abspath(source) in recording.headers:
+        if type(piece) in FAST_KINDS and source and os.path.abspath(source) in recording.headers:
             pieces.setdefault(os.path.abspath(source), piece)
     from ..gallery import state
 
@@ -259,6 +261,7 @@ def save(pelican, target, **_):
         # Below WARNING: the warnings it logged were counted (not `pelican -q`).
         "level": logging.getLogger().getEffectiveLevel(),
         "bodies": {},  # source -> body put in by quick rebuilds since
+        "digests": {},  # index in the body's digests -> (deep, shallow) made by quick rebuilds since
         "editable": sorted(pieces),  # sources a quick rebuild may read again
         "token": os.urandom(16).hex(),  # the body written with this head
     }
@@ -381,6 +384,8 @@ def _rebuild(pelican, meta, data, sources, changed):
                     kinds[each.__name__] = each
         if meta["level"] > logging.WARNING >= logging.getLogger().getEffectiveLevel():
             raise Refused("the last build was quiet: its warnings were not looked for")
+        # A quiet quick rebuild does not vouch for the next loud one either.
+        meta["level"] = max(meta["level"], logging.getLogger().getEffectiveLevel())
         with _only(problems):
             rendered, written = _render(pelican, meta, data, sources, changed, kinds, problems)
     except Refused as why:
@@ -451,7 +456,7 @@ def _render(pelican, meta, data, sources, changed, kinds, problems):
     linked = _link_published(renders.output, staging)
     try:
         try:
-            generators, jobs, feeds, bodies = _plan(pelican, data, changed, kinds, renders, problems)
+            generators, jobs, feeds, bodies = _plan(pelican, meta, data, changed, kinds, renders, problems)
             writer = GuardedWriter(pages, settings=settings)
             writer._queue = None  # render each page now, in this process
             _write(writer, shared, generators, jobs, feeds, problems)
@@ -464,10 +469,32 @@ def _render(pelican, meta, data, sources, changed, kinds, problems):
     finally:
         shutil.rmtree(pages, ignore_errors=True)
     renders.carry_the_rest()
+    _keep_digests(meta, data, renders.fingerprints)
     _check_links(pelican, [path.replace(os.sep, "/") for path in meta["output"] if not path.endswith((".gz", ".br"))])
     problems.check()
     meta["bodies"].update(bodies)
     return renders.rendered, written
+
+
+def _digests(data, meta):
+    """(piece, deep, shallow) as the last build left them: the snapshot's,
+    with those the quick rebuilds since made again."""
+    found = data["digests"]
+    for index, (deep, shallow) in meta["digests"].items():
+        found[index] = (found[index][0], deep, shallow)
+    return found
+
+
+def _keep_digests(meta, data, fingerprints):
+    """Digests this rebuild made again (a changed piece, its neighbours):
+    the next quick rebuild starts from them."""
+    if fingerprints is None:
+        return
+    for index, (piece, deep, shallow) in enumerate(data["digests"]):
+        made = fingerprints.made(piece)
+        now = (made[0] or deep, made[1] or shallow)
+        if now != (deep, shallow):
+            meta["digests"][index] = now
 
 
 def _write(writer, shared, generators, jobs, feeds, problems):
@@ -486,7 +513,7 @@ def _write(writer, shared, generators, jobs, feeds, problems):
             problems.check()
 
 
-def _plan(pelican, data, changed, kinds, renders, problems):
+def _plan(pelican, meta, data, changed, kinds, renders, problems):
     """Read the changed files again and find the pages and feeds that show
     them: ({generator kind: a generator of that kind, whose templates render
     its pages}, pages, feeds, the new bodies)."""
@@ -527,7 +554,7 @@ def _plan(pelican, data, changed, kinds, renders, problems):
     renders.links_key = data["links_key"]
     renders.seeds = [
         (piece, None if reach.shows(piece) else deep, None if reach.is_changed(piece) else shallow)
-        for piece, deep, shallow in data["digests"]
+        for piece, deep, shallow in _digests(data, meta)
     ]
     jobs = [job for job in data["jobs"] if reach.page_shows(job, renders)]
     for _, _, kind, _, _, _ in jobs:
