@@ -456,6 +456,7 @@ def _render(pelican, meta, data, sources, changed, kinds, problems):
     linked = _link_published(renders.output, staging)
     try:
         try:
+            previous_links = _previous_links(settings)
             generators, jobs, feeds, bodies = _plan(pelican, meta, data, changed, kinds, renders, problems)
             writer = GuardedWriter(pages, settings=settings)
             writer._queue = None  # render each page now, in this process
@@ -470,7 +471,8 @@ def _render(pelican, meta, data, sources, changed, kinds, problems):
         shutil.rmtree(pages, ignore_errors=True)
     renders.carry_the_rest()
     _keep_digests(meta, data, renders.fingerprints)
-    _check_links(pelican, [path.replace(os.sep, "/") for path in meta["output"] if not path.endswith((".gz", ".br"))])
+    _check_links(pelican, previous_links,
+                 [path.replace(os.sep, "/") for path in meta["output"] if not path.endswith((".gz", ".br"))])
     problems.check()
     meta["bodies"].update(bodies)
     return renders.rendered, written
@@ -596,7 +598,19 @@ def _link_published(published, staging):
     return wait
 
 
-def _check_links(pelican, files):
+def _previous_links(settings):
+    """The link record of the last build, also for the pages the rendered
+    listings carry over (they are not read again)."""
+    from .. import links
+
+    links.record.clear()
+    links._previous.clear()
+    if links._enabled(settings):
+        links._previous.update(links._load(settings))
+    return dict(links._previous)
+
+
+def _check_links(pelican, previous, files):
     """The links of the pages written, against the staged site; the anchors
     of each must be those the last build recorded (other pages link to them)."""
     from .. import links
@@ -605,8 +619,7 @@ def _check_links(pelican, files):
     settings = pelican.settings
     if not links._enabled(settings):
         return
-    previous = links._load(settings)
-    written = dict(links.record)
+    written = {path: entry for path, entry in links.record.items() if previous.get(path) is not entry}
     for path, entry in written.items():
         old = previous.get(path)
         if old is None or old.ids != entry.ids:
