@@ -34,7 +34,8 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.utils import memoized
 
-from ..incremental.quick import FAST_KINDS, Refused, body_only_change
+from ..incremental.quick import Refused, body_only_change
+from ..incremental.snapshot import FAST_KINDS
 
 # The kinds a body-only save can be shown from, and what "body only" means,
 # are the quick rebuild's (plugins/incremental/quick.py).

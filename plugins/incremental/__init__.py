@@ -19,7 +19,7 @@ from pelican import signals
 from ..common import setting
 from ..safety import parallel
 from ..safety.atomic import site_swapped
-from . import memo, quick
+from . import memo, snapshot
 from .renders import Renders, load_record, site_key
 
 DEFAULTS = {
@@ -68,8 +68,8 @@ def start_build(pelican):
     if _stored_reader_key(settings) != reader_key:
         settings["LOAD_CONTENT_CACHE"] = False
     pelican.linli_reader_key = reader_key
-    # A quick rebuild reads a few files: it leaves the memo as it is.
-    memo.start(settings, None if quick.active() else reader_key)
+    # A quick rebuild (quick.py) reads a few files: it leaves the memo as it is.
+    memo.start(settings, None if getattr(pelican, "linli_quick", False) else reader_key)
     key = site_key(settings)
     record = load_record(settings, key) if setting(settings, "INCREMENTAL", DEFAULTS) else {}
     _current = Renders(settings, key, record)
@@ -119,4 +119,4 @@ def register():
     signals.get_generators.connect(start_build)
     site_swapped.connect(finish_build)
     parallel.keep("incremental", _collect, _merge)
-    quick.register()
+    snapshot.register()

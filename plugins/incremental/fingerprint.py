@@ -14,9 +14,11 @@ import datetime
 import hashlib
 import re
 
+from markupsafe import Markup
 from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import SafeDatetime
 
 # Attributes that are the build itself, not the piece: the shared context
 # (every other piece), the settings (in the site-wide key) and memos that a
@@ -192,3 +194,80 @@ class Fingerprints:
             # Functions, classes, modules: their code is in the site-wide key.
             parts.append("t" + getattr(value, "__qualname__", type(value).__qualname__))
 
+
+# --- which values show a changed piece (quick.py) -----------------------------
+_PLAIN = frozenset({str, int, bool, float, type(None), datetime.datetime, datetime.date, SafeDatetime, Markup})
+
+
+class Reach:
+    """Which values show a changed piece, the way fingerprint.py digests
+    them: a piece in full (its attributes), a piece it points at by its own
+    attributes only."""
+
+    def __init__(self, changed, recorded_variables):
+        self.changed = changed  # ids of the changed pieces
+        self.recorded_variables = recorded_variables  # template name -> the variables it reads, or None
+        self._pieces = {}  # id(piece) -> whether it shows a changed piece
+        self._values = {}  # id(shared list) -> the same
+
+    def is_changed(self, piece):
+        return id(piece) in self.changed
+
+    def shows(self, piece):
+        found = self._pieces.get(id(piece))
+        if found is None:
+            found = self._pieces[id(piece)] = id(piece) in self.changed or any(
+                self._in(value, inside=True, active=set())
+                for name, value in vars(piece).items() if name not in SKIPPED
+            )
+        return found
+
+    def any(self, values):
+        return any(self._in(value, inside=False, active=set()) for value in values)
+
+    def page_shows(self, job):
+        """Whether a page (a writer's job as the snapshot keeps it) reads a changed piece."""
+        _, template, _, snapshot, _, kwargs = job
+        names = self.recorded_variables(template)
+        if names is None or None in names:
+            names = set(snapshot) | set(kwargs)
+        values = [snapshot[name] for name in names if name in snapshot and name not in kwargs]
+        # A listing's pages are made from its lists (articles_page …).
+        values += [value for key, value in kwargs.items()
+                   if key in names or any(name.startswith(key + "_") for name in names)]
+        for value in values:
+            shared = self._values.get(id(value))
+            if shared is None:
+                shared = self._values[id(value)] = self._in(value, inside=False, active=set())
+            if shared:
+                return True
+        return False
+
+    def _in(self, value, inside, active):
+        kind = type(value)
+        if kind in _PLAIN:
+            return False
+        if isinstance(value, Content):
+            # A piece a page shows is read in full; one a piece points at
+            # (a neighbour) by its own attributes only.
+            return self.is_changed(value) if inside else self.shows(value)
+        if isinstance(value, (URLWrapper, str, int, float)) or id(value) in active:
+            return False
+        if isinstance(value, Page):
+            return self._in(value.object_list, inside, active)
+        if isinstance(value, dict) and "generated_content" in value:
+            return False  # the shared context: fingerprint.py does not read it either
+        active.add(id(value))
+        try:
+            if isinstance(value, (list, tuple)):
+                return any(self._in(item, inside, active) for item in value)
+            if isinstance(value, dict):
+                return any(self._in(item, inside, active) for item in value.values())
+            if isinstance(value, (set, frozenset)):
+                return any(self._in(item, False, active) for item in value)
+            if hasattr(value, "__dict__") and not callable(value):
+                return any(self._in(item, inside, active) for name, item in vars(value).items()
+                           if name not in SKIPPED)
+            return False
+        finally:
+            active.discard(id(value))

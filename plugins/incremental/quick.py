@@ -2,11 +2,9 @@
 some articles or pages, render just the pages that show those pieces and
 carry every other file over, without reading the site again.
 
-A normal build keeps what it rendered from (``CACHE_PATH/linli-quick-…``):
-every page's template and variables, every feed's items, each piece as it
-was before the first page was rendered, and the digests the render record
-was keyed with. The next build uses it only when all of this holds —
-otherwise it is a normal (incremental) build, which is always correct:
+A normal build keeps what it rendered from (snapshot.py). The next build
+(``QuickPelican``, Pelican's ``PELICAN_CLASS``) uses it only when all of
+this holds — otherwise it is a normal (incremental) build:
 
 - the settings, theme, plugin code and libraries (the site key) and
   ``BUILD_DATE`` are those of the recorded build, which logged no warning;
@@ -28,42 +26,23 @@ with a clean build.
 """
 
 import contextlib
-import datetime
 import logging
 import os
-import pickle
 import re
 import shutil
 import sys
-import threading
 
-from markupsafe import Markup
 from pelican import Pelican, signals
-from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.paginator import Page as ListingPage
-from pelican.urlwrappers import URLWrapper
-from pelican.utils import SafeDatetime
 
-from ..common import build_date, logger, output_cache_file, relative_path, setting, write_pickle
-from .fingerprint import SKIPPED
+from ..common import build_date, logger, relative_path, setting, write_pickle
+from . import snapshot
+from .fingerprint import SKIPPED, Reach
+from .snapshot import enabled, output_manifest, read_pickle, snapshot_paths, source_stats
 
-DEFAULTS = {
-    # False: every build reads the whole site (the render record still
-    # carries unchanged pages over).
-    "QUICK_REBUILD": True,
-}
-SNAPSHOT_VERSION = 1
-# Kinds whose page is "read the file, render the piece's template" (exactly
-# these: notices and albums post-process their body in their own generator).
-FAST_KINDS = (Article, Page)
 # Photos and attachments a body points at are processed by the build: a body
 # that starts or stops pointing at one needs it.
 REFERENCE = re.compile(r"[{|](?:static|attach)[|}][^\"'\s)>]*")
-
-_recording = None  # what the build in progress keeps for the next one
-_quick = False  # a quick rebuild is in progress
-_headers = {}  # absolute source path -> metadata when made, in a quick rebuild
 REFUSED = 75  # the forked quick rebuild's exit status when the normal build must run
 PAGES_SUFFIX = "-pages"  # beside the staging folder: the pages a quick rebuild writes
 
@@ -72,59 +51,18 @@ class Refused(Exception):
     """Why this build is not a quick one (said on the terminal)."""
 
 
-def enabled(settings):
-    return (
-        setting(settings, "QUICK_REBUILD", DEFAULTS)
-        and settings.get("INCREMENTAL", True)
-        and settings.get("CACHE_PATH")
-        and not settings.get("LINLI_CHECK_ONLY")
-    )
-
-
-def snapshot_paths(settings):
-    """(its head: what is checked first, its body: what a quick rebuild renders from)."""
-    return output_cache_file(settings, "linli-quick", ".head"), output_cache_file(settings, "linli-quick", ".pickle")
-
-
-def _forget(settings):
-    for path in snapshot_paths(settings):
-        with contextlib.suppress(OSError):
-            os.remove(path)
-
-
-def source_stats(root):
-    """``{path below root: [size, mtime_ns]}`` of every file."""
-    found = {}
-
-    def walk(folder, prefix):
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir():
-                    walk(entry.path, prefix + entry.name + os.sep)
-                else:
-                    stat = entry.stat()
-                    found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
-
-    walk(root, "")
-    return found
-
-
-def output_manifest(root):
-    return source_stats(root) if os.path.isdir(root) else {}
-
-
-def body_only_change(snapshot, header, new, new_header):
+def body_only_change(attributes, header, new, new_header):
     """Raise Refused unless ``new`` (the file read again) differs from the
-    piece recorded as ``snapshot`` (its attributes) and ``header`` (its
-    metadata when it was made) in its body alone."""
+    piece recorded with ``attributes`` and ``header`` (its metadata when it
+    was made) in its body alone."""
     if new_header is None or header is None or new_header != header:
         raise Refused("the header changed")
-    if sorted(REFERENCE.findall(new._content or "")) != sorted(REFERENCE.findall(snapshot.get("_content") or "")):
+    if sorted(REFERENCE.findall(new._content or "")) != sorted(REFERENCE.findall(attributes.get("_content") or "")):
         raise Refused("photo or attachment references changed")
     for name, value in vars(new).items():
         if name in ("_content", "metadata") or name in SKIPPED:
             continue
-        if name not in snapshot or not _same(snapshot[name], value):
+        if name not in attributes or not _same(attributes[name], value):
             raise Refused(f"{name} changed")
 
 
@@ -135,181 +73,6 @@ def _same(a, b):
         return bool(a == b)
     except Exception:
         return False
-
-
-# --- what a normal build keeps --------------------------------------------
-class Recording:
-    def __init__(self, settings, key):
-        self.settings = settings
-        self.key = key  # the site key, before plugins add their defaults
-        self.sources = source_stats(settings["PATH"])  # before anything is read
-        self.headers = {}  # absolute source path -> metadata when the piece was made
-        self.generators = []
-        self.pristine = {}  # id(piece) -> (piece, its attributes, its metadata) before rendering
-        self.jobs = []  # (output name, template name, generator kind, snapshot, options, kwargs)
-        self.feeds = []  # (items, context snapshot, args, kwargs)
-        self.kinds = {}  # id(template environment) -> generator class name
-        self.renders = None  # the build's use of the render record (its key, its digests)
-        self.warnings = _Counter()
-        logging.getLogger().addHandler(self.warnings)
-
-    def close(self):
-        logging.getLogger().removeHandler(self.warnings)
-
-
-class _Counter(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
-
-
-def start(pelican):
-    """A build starts: keep what the next one may need (not in a quick one)."""
-    global _recording
-    if _recording is not None:
-        _recording.close()
-    _recording = None
-    if _quick:
-        return
-    key = getattr(pelican, "linli_quick_key", None)
-    if key is not None and enabled(pelican.settings):
-        _recording = Recording(pelican.settings, key)
-    elif not pelican.settings.get("LINLI_CHECK_ONLY"):  # `make check` publishes nothing
-        _forget(pelican.settings)
-
-
-def piece_made(content):
-    if type(content) in FAST_KINDS and getattr(content, "source_path", None):
-        headers = _recording.headers if _recording is not None else _headers if _quick else None
-        if headers is not None:
-            headers[os.path.abspath(content.source_path)] = dict(content.metadata)
-
-
-def generators_done(generators):
-    if _recording is not None:
-        _recording.generators = list(generators)
-        _recording.kinds = {id(g.env): type(g).__name__ for g in generators if hasattr(g, "env")}
-
-
-def before_writing(pelican):
-    """Every piece as the pages will see it, before any is rendered (a
-    template filter may leave a memo on a piece)."""
-    if _recording is None:
-        return None
-    from . import current
-
-    _recording.renders = current()
-    for generator in _recording.generators:
-        for value in vars(generator).values():
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, Content) and id(item) not in _recording.pristine:
-                        _recording.pristine[id(item)] = (item, dict(vars(item)), dict(item.metadata))
-    return None  # not a writer: the safety plugin's is the one
-
-
-def active():
-    """Whether a quick rebuild is in progress."""
-    return _quick
-
-
-def recording():
-    return _recording is not None
-
-
-def record_page(name, template, snapshot, options, kwargs):
-    if _recording is not None:
-        kind = _recording.kinds.get(id(getattr(template, "environment", None)), "")
-        _recording.jobs.append((name, template.name, kind, snapshot, options, kwargs))
-
-
-def record_feed(elements, context, args, kwargs):
-    if _recording is not None:
-        _recording.feeds.append((list(elements), dict(context), args, kwargs))
-
-
-def save(pelican, target, **_):
-    """The build was published: keep what the next build needs for a quick
-    rebuild (not when it logged a warning: the next build must show it)."""
-    global _recording
-    recording, _recording = _recording, None
-    if recording is None:
-        return
-    recording.close()
-    settings = pelican.settings
-    _forget(settings)
-    renders = recording.renders
-    if recording.warnings.count or renders is None or renders.fingerprints is None or not recording.generators:
-        return
-    shared = recording.generators[0].context
-    pieces = {}
-    for piece, _, _ in recording.pristine.values():
-        source = getattr(piece, "source_path", None)
-        if type(piece) in FAST_KINDS and source and os.path.abspath(source) in recording.headers:
-            pieces.setdefault(os.path.abspath(source), piece)
-    from ..gallery import state
-
-    meta = {
-        "version": SNAPSHOT_VERSION,
-        "site": recording.key,
-        "build_date": str(build_date(settings)),
-        "sources": recording.sources,
-        "output": output_manifest(target),
-        # Below WARNING: the warnings it logged were counted (not `pelican -q`).
-        "level": logging.getLogger().getEffectiveLevel(),
-        "bodies": {},  # source -> body put in by quick rebuilds since
-        "digests": {},  # index in the body's digests -> (deep, shallow) made by quick rebuilds since
-        "editable": sorted(pieces),  # sources a quick rebuild may read again
-        "token": os.urandom(16).hex(),  # the body written with this head
-    }
-    data = {
-        "token": meta["token"],
-        "context": shared,
-        "jobs": recording.jobs,
-        "feeds": recording.feeds,
-        "pieces": pieces,
-        "headers": {source: recording.headers[source] for source in pieces},
-        "digests": [entry for entry in renders.fingerprints.pinned() if id(entry[0]) in recording.pristine],
-        "links_key": renders.fingerprints.links,
-        "registry": state.registry,
-    }
-    _write_snapshot(settings, meta, data, recording.pristine.values())
-
-
-def _write_snapshot(settings, meta, data, pristine):
-    """Pickle with every piece's attributes as they were before rendering.
-    Neighbours point at each other from one end of the site to the other:
-    the pickler recurses that deep, so it runs on a thread with a big stack."""
-    rendered = [(piece, piece.__dict__) for piece, _, _ in pristine]
-    for piece, attributes, metadata in pristine:
-        piece.__dict__ = dict(attributes, metadata=dict(metadata))
-    failed = []
-
-    def dump():
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 1_000_000))
-        try:
-            write_pickle(snapshot_paths(settings)[1], data)
-            write_pickle(snapshot_paths(settings)[0], meta)
-        except Exception as error:  # something a plugin put in the context that cannot be kept
-            failed.append(error)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    size = threading.stack_size(512 * 1024 * 1024)
-    try:
-        thread = threading.Thread(target=dump, name="quick-snapshot")
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(size)
-        for piece, attributes in rendered:
-            piece.__dict__ = attributes
-    if failed:
-        logging.getLogger(__name__).debug("quick rebuild snapshot not written: %s", failed[0])
 
 
 # --- the quick rebuild -----------------------------------------------------
@@ -371,8 +134,7 @@ def rebuild(pelican):
 
 def _rebuild(pelican, meta, data, sources, changed):
     """In the forked process: 0 when the site was rebuilt, REFUSED."""
-    global _quick
-    _quick = True
+    pelican.linli_quick = True  # the plugins' start: no snapshot, no memo
     problems = _Problems()
     try:
         # The staging folder, the render record, the photo registry …; and the
@@ -389,10 +151,11 @@ def _rebuild(pelican, meta, data, sources, changed):
         with _only(problems):
             rendered, written = _render(pelican, meta, data, sources, changed, kinds, problems)
     except Refused as why:
+        from ..safety import atomic
+
+        atomic.discard_staging(pelican)
         logger.info("完整构建 / full build: %s", why)
         return REFUSED
-    finally:
-        _quick = False
     _finish(pelican, meta, sources, rendered, written)
     return 0
 
@@ -401,8 +164,8 @@ def _load(settings, key):
     """(meta, data, sources, changed) of the last build's snapshot, None when
     nothing changed since; Refused when a quick rebuild cannot be made."""
     head, body = snapshot_paths(settings)
-    meta = _read_pickle(head)
-    if not isinstance(meta, dict) or meta.get("version") != SNAPSHOT_VERSION:
+    meta = read_pickle(head)
+    if not isinstance(meta, dict) or meta.get("version") != snapshot.VERSION:
         raise Refused("no snapshot of the last build")
     if meta["site"] != key:
         raise Refused("settings, theme, plugins or libraries changed")
@@ -421,18 +184,10 @@ def _load(settings, key):
     for path in changed:
         if os.path.join(root, path) not in editable:
             raise Refused(f"{path} is not the source of an article or page")
-    data = _read_pickle(body)
+    data = read_pickle(body)
     if not isinstance(data, dict) or data.get("token") != meta["token"]:
         raise Refused("the snapshot of the last build is incomplete")
     return meta, data, sources, [os.path.join(root, path) for path in changed]
-
-
-def _read_pickle(path):
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # missing, half written by a killed build, another version
-        return None
 
 
 def _render(pelican, meta, data, sources, changed, kinds, problems):
@@ -504,13 +259,13 @@ def _write(writer, shared, generators, jobs, feeds, problems):
     from ..safety.writer import Job, final_urls
 
     with final_urls():
-        for name, template, kind, snapshot, options, kwargs in jobs:
+        for name, template, kind, held, options, kwargs in jobs:
             environment = generators[kind].env
-            writer.render_job(Job(name, environment.get_template(template), shared, snapshot, options, kwargs))
+            writer.render_job(Job(name, environment.get_template(template), shared, held, options, kwargs))
             problems.check()
-        for items, snapshot, args, kwargs in feeds:
+        for items, held, args, kwargs in feeds:
             shared.clear()
-            shared.update(snapshot)
+            shared.update(held)
             writer.write_feed(items, shared, *args, **kwargs)
             problems.check()
 
@@ -549,16 +304,16 @@ def _plan(pelican, meta, data, changed, kinds, renders, problems):
         problems.check()
         if type(new) is not type(old) or not new.is_valid():
             raise Refused(f"{relative_path(source)} is not a valid piece of the same kind any more")
-        body_only_change(vars(old), data["headers"].get(source), new, _headers.get(source))
+        body_only_change(vars(old), data["headers"].get(source), new, snapshot.headers.get(source))
         old._content = bodies[source] = new._content
-    reach = Reach({id(pieces[source]) for source in changed})
+    reach = Reach({id(pieces[source]) for source in changed}, renders.recorded_variables)
     # Every address and photo is as it was: the body's own links aside, which its fingerprint holds.
     renders.links_key = data["links_key"]
     renders.seeds = [
         (piece, None if reach.shows(piece) else deep, None if reach.is_changed(piece) else shallow)
         for piece, deep, shallow in _digests(data, meta)
     ]
-    jobs = [job for job in data["jobs"] if reach.page_shows(job, renders)]
+    jobs = [job for job in data["jobs"] if reach.page_shows(job)]
     for _, _, kind, _, _, _ in jobs:
         generator_of(kind)
     feeds = [feed for feed in data["feeds"] if reach.any(feed[0])]
@@ -677,82 +432,6 @@ def _published_manifest(previous, written, settings, target):
 
 
 # Values that hold no piece (checked by exact type: most attributes are these).
-_PLAIN = frozenset({str, int, bool, float, type(None), datetime.datetime, datetime.date, SafeDatetime, Markup})
-
-
-class Reach:
-    """Which values show a changed piece, the way fingerprint.py digests
-    them: a piece in full (its attributes), a piece it points at by its own
-    attributes only."""
-
-    def __init__(self, changed):
-        self.changed = changed  # ids of the changed pieces
-        self._pieces = {}  # id(piece) -> whether it shows a changed piece
-        self._values = {}  # id(shared list) -> the same
-
-    def is_changed(self, piece):
-        return id(piece) in self.changed
-
-    def shows(self, piece):
-        found = self._pieces.get(id(piece))
-        if found is None:
-            found = self._pieces[id(piece)] = id(piece) in self.changed or any(
-                self._in(value, inside=True, active=set())
-                for name, value in vars(piece).items() if name not in SKIPPED
-            )
-        return found
-
-    def any(self, values):
-        return any(self._in(value, inside=False, active=set()) for value in values)
-
-    def page_shows(self, job, renders):
-        """Whether a page (``job`` as recorded) reads a changed piece."""
-        _, template, _, snapshot, _, kwargs = job
-        names = renders.recorded_variables(template)
-        if names is None or None in names:
-            names = set(snapshot) | set(kwargs)
-        values = [snapshot[name] for name in names if name in snapshot and name not in kwargs]
-        # A listing's pages are made from its lists (articles_page …).
-        values += [value for key, value in kwargs.items()
-                   if key in names or any(name.startswith(key + "_") for name in names)]
-        for value in values:
-            shared = self._values.get(id(value))
-            if shared is None:
-                shared = self._values[id(value)] = self._in(value, inside=False, active=set())
-            if shared:
-                return True
-        return False
-
-    def _in(self, value, inside, active):
-        kind = type(value)
-        if kind in _PLAIN:
-            return False
-        if isinstance(value, Content):
-            # A piece a page shows is read in full; one a piece points at
-            # (a neighbour) by its own attributes only.
-            return self.is_changed(value) if inside else self.shows(value)
-        if isinstance(value, (URLWrapper, str, int, float)) or id(value) in active:
-            return False
-        if isinstance(value, ListingPage):
-            return self._in(value.object_list, inside, active)
-        if isinstance(value, dict) and "generated_content" in value:
-            return False  # the shared context: fingerprint.py does not read it either
-        active.add(id(value))
-        try:
-            if isinstance(value, (list, tuple)):
-                return any(self._in(item, inside, active) for item in value)
-            if isinstance(value, dict):
-                return any(self._in(item, inside, active) for item in value.values())
-            if isinstance(value, (set, frozenset)):
-                return any(self._in(item, False, active) for item in value)
-            if hasattr(value, "__dict__") and not callable(value):
-                return any(self._in(item, inside, active) for name, item in vars(value).items()
-                           if name not in SKIPPED)
-            return False
-        finally:
-            active.discard(id(value))
-
-
 class _Problems(logging.Handler):
     """Any warning or error refuses the quick rebuild: the normal build that
     follows reports it where it belongs (and fails if it must)."""
@@ -782,13 +461,3 @@ def _only(handler):
         yield
     finally:
         root.handlers[:] = handlers
-
-
-def register():
-    signals.get_generators.connect(start)
-    signals.content_object_init.connect(piece_made)
-    signals.all_generators_finalized.connect(generators_done)
-    signals.get_writer.connect(before_writing)
-    from ..safety.atomic import site_swapped
-
-    site_swapped.connect(save)

@@ -25,7 +25,7 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from .. import incremental
-from ..incremental import quick
+from ..incremental.snapshot import record_feed, record_page, recording
 from ..common import public_site_url, relative_path, report_error
 from . import duplicates, parallel
 
@@ -111,7 +111,7 @@ class GuardedWriter(Writer):
         options = {"relative_urls": relative_urls, "paginated": paginated, "template_name": template_name,
                    "override_output": override_output, "url": url}
         job = Job(name, template, context, self._snapshot(context), options, kwargs)
-        quick.record_page(name, template, job.snapshot, options, kwargs)
+        record_page(name, template, job.snapshot, options, kwargs)
         if self._queue is None or not name:
             return self.render_job(job)
         self._queue.append(job)
@@ -147,7 +147,7 @@ class GuardedWriter(Writer):
     def _snapshot(self, context):
         """A copy of ``context`` as the page would have seen it now; the
         previous copy when nothing in it changed (most pages)."""
-        if self._queue is None and not quick.recording():
+        if self._queue is None and not recording():
             return context
         last = self._last_snapshot
         if last is not None and last[0] is context and len(last[1]) == len(context) and all(
@@ -207,7 +207,7 @@ class GuardedWriter(Writer):
             self._announced.append((announcement.name, details))
 
     def write_feed(self, elements, context, *args, **kwargs):
-        quick.record_feed(elements, context, args, kwargs)
+        record_feed(elements, context, args, kwargs)
         self._source = f"订阅 feed {kwargs.get('path') or (args[0] if args else '?')}"
         self._piece = self._template = None
         public = public_site_url(self.settings)
