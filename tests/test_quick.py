@@ -128,8 +128,12 @@ def test_a_quiet_build_does_not_vouch_for_a_loud_one(site):
     assert not quick(site.check(quiet=False))  # the last build ran with -q: its warnings were not looked for
 
 
-def test_compressed_copies_and_search_index(site):
-    site.settings.update(PRECOMPRESS=True, SEARCH_INDEX=True, SEARCH_PART_PAGES=3)
+def test_a_production_build_with_compressed_copies_and_search_index(site):
+    # What publishconf.py changes, and a search index in parts.
+    site.settings.update(
+        SITEURL="https://qinghe.example.org", RELATIVE_URLS=False, LINK_CHECK="fail", PII_POLICY="fail",
+        ASSET_FINGERPRINT=True, PRECOMPRESS=True, SEARCH_INDEX=True, SEARCH_PART_PAGES=3,
+    )
     site.check()
     site.replace("articles/a5.md", "第二段。", "第二段，补充了“灯笼”一词。")
     result = site.check()
