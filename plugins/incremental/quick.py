@@ -26,6 +26,7 @@ with a clean build.
 """
 
 import contextlib
+import gc
 import logging
 import os
 import re
@@ -100,6 +101,17 @@ def rebuild(pelican):
     settings = pelican.settings
     if not enabled(settings) or not hasattr(os, "fork"):
         return False
+    # Short, and it unpickles the whole site at once: the cyclic garbage
+    # collector would only walk those objects again and again.
+    gc.disable()
+    try:
+        return _rebuild_in_fork(pelican, settings)
+    finally:
+        gc.enable()
+
+
+def _rebuild_in_fork(pelican, settings):
+    """rebuild(), with the collector off."""
     try:
         found = _load(settings, pelican.linli_quick_key)
     except Refused as why:
