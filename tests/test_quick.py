@@ -6,6 +6,7 @@ notice, a photo, a new file, a changed BUILD_DATE, a warning, an output
 folder touched by hand — must be a normal build."""
 
 import pickle
+import re
 
 import pytest
 
@@ -116,11 +117,48 @@ def test_warnings_are_shown_by_a_normal_build(site):
     assert not quick(result)
     assert result.stderr.count("/no-such-page/") >= 1
     assert "no such page" in result.stderr
-    # That build had a warning: the next one is normal too, then quick again.
+    # Fixing it changes what the link check reports: a normal build too, then quick again.
     site.replace("articles/a5.md", "[旧页面](/no-such-page/)", "旧页面")
     assert not quick(site.check(quiet=False))
     site.replace("articles/a5.md", "旧页面", "原来的页面")
     assert quick(site.check(quiet=False))
+
+
+def test_a_standing_broken_link_is_reported_by_every_quick_rebuild(site):
+    site.replace("articles/a2.md", "第二段。", "第二段，见[旧页面](/no-such-page/)。")
+    first = site.check(quiet=False)
+    assert first.stderr.count("WARNING") == 1 and "/no-such-page/" in first.stderr, first.stderr
+    assert any("/no-such-page/" in line for line in _warnings(first))
+    # Another article's text: quick, and the same report as before.
+    site.replace("articles/a5.md", "第二段。", "第二段，补充了一句。")
+    result = site.check(quiet=False)
+    assert quick(result), result.stderr
+    assert _warnings(result) == _warnings(first)
+    # The article holding the link, the link where it was: still quick, still reported.
+    site.replace("articles/a2.md", "第 2 篇的正文。", "第 2 篇的正文，改过。")
+    result = site.check(quiet=False)
+    assert quick(result)
+    assert _warnings(result) == _warnings(first)
+    # A new broken link, or the old one fixed: the normal build reports what changed.
+    site.replace("articles/a5.md", "补充了一句", "补充了[一句](/another-missing/)")
+    result = site.check(quiet=False)
+    assert not quick(result)
+    assert "/another-missing/" in result.stderr and "/no-such-page/" in result.stderr
+    site.replace("articles/a2.md", "[旧页面](/no-such-page/)", "旧页面")
+    site.replace("articles/a5.md", "[一句](/another-missing/)", "一句")
+    result = site.check(quiet=False)
+    assert not quick(result)
+    assert "WARNING" not in result.stderr
+
+
+def _warnings(result):
+    """What a build logged before its summary lines, without the times."""
+    shown = []
+    for line in re.sub(r"\[\d\d:\d\d:\d\d\]", "", result.stderr).splitlines():
+        if line.startswith(("Done:", "已发布", "重新生成", "快速重建")):
+            break
+        shown.append(line.strip())
+    return shown
 
 
 def test_a_quiet_build_does_not_vouch_for_a_loud_one(site):

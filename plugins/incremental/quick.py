@@ -381,7 +381,7 @@ def _check_links(pelican, previous, files):
     """The links of the pages written, against the staged site; the anchors
     of each must be those the last build recorded (other pages link to them)."""
     from .. import links
-    from ..links.check import Site, report_lines
+    from ..links.check import Site
 
     settings = pelican.settings
     if not links._enabled(settings):
@@ -392,16 +392,23 @@ def _check_links(pelican, previous, files):
         if old is None or old.ids != entry.ids:
             raise Refused(f"the anchors of {path} changed")
     everything = {**previous, **written}
-    # As check_site reports them: a message that is shown refuses the quick rebuild.
-    report = links.reporter(settings)
-    if report is not None:
+    if links.reporter(settings) is not None:
         # The staged files are the published ones (the manifest), pages written over.
         site = Site(pelican.output_path, settings, setting(settings, "LINK_CHECK_ALLOW", links.DEFAULTS), files)
-        for where, message in report_lines(site, everything, settings, [], pages=set(written)):
-            report(where, None, message)
+        # The last build's report stands if the pages written break the same
+        # links as before; anything else is the normal build's to report.
+        if _broken(site, previous, written) != _broken(site, everything, written):
+            raise Refused("the pages written break other links than before")
     links.record.clear()
     links.record.update(everything)
     links._previous.clear()
+
+
+def _broken(site, record, pages):
+    """The broken links of ``pages`` in ``record``: what, where, on which page."""
+    from ..links.check import find_broken
+
+    return {key: sorted(item.pages) for key, item in find_broken(site, record, pages=set(pages)).items()}
 
 
 def _finish(pelican, meta, sources, rendered, written):
@@ -410,7 +417,12 @@ def _finish(pelican, meta, sources, rendered, written):
     from ..safety.precompress import precompress
     from ..search.index import build_index
 
+    from .. import links
+
     staging = pelican.output_path
+    report = links.reporter(pelican.settings)
+    for where, message in meta["broken_links"] if report is not None else ():
+        report(where, None, message)  # the last build's report, still true (_check_links)
     build_index(pelican, staging)
     precompress(pelican, staging)
     atomic.check_errors(pelican)

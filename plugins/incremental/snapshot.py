@@ -5,8 +5,9 @@ the site key, BUILD_DATE, every content and output file's size and time.
 ``.pickle`` is what a quick rebuild renders from: every page's template and
 variables and every feed's items as the writer was given them, each piece
 as it was before the first page was rendered, and the digests the render
-record was keyed with. A build that showed a warning keeps none: the next
-build must show it again.
+record was keyed with. A build that showed a warning keeps none (the next
+build must show it again), unless all its warnings were broken links, which
+a quick rebuild can tell are still the same.
 """
 
 import contextlib
@@ -180,8 +181,13 @@ def save(pelican, target, **_):
     recording.close()
     settings = pelican.settings
     _forget(settings)
+    from .. import links
+
     renders = recording.renders
-    if recording.warnings.count or renders is None or renders.fingerprints is None or not recording.generators:
+    # Broken links a quick rebuild can show again (quick.py); any other warning, none.
+    if recording.warnings.count > len(links.reported) or renders is None or renders.fingerprints is None:
+        return
+    if not recording.generators:
         return
     shared = recording.generators[0].context
     pieces = {}
@@ -202,6 +208,7 @@ def save(pelican, target, **_):
         "bodies": {},  # source -> body put in by quick rebuilds since
         "digests": {},  # index in the body's digests -> (deep, shallow) made by quick rebuilds since
         "editable": sorted(pieces),  # sources a quick rebuild may read again
+        "broken_links": list(links.reported),  # (where, message) as the link check reported them
         "token": os.urandom(16).hex(),  # the body written with this head
     }
     data = {

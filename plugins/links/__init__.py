@@ -27,6 +27,7 @@ DEFAULTS = {
 }
 
 record = {}  # output path -> PageLinks, for the build in progress
+reported = []  # (where, message) of every broken link this build reported
 _previous = {}  # the same, as the last published build left it (pages carried over keep theirs)
 _sources = []  # content files' paths relative to content/, for {filename} suggestions
 _pieces = {}  # site path of every piece read (published or not) -> its file below content/
@@ -38,6 +39,7 @@ def _enabled(settings):
 
 def start(generators):
     record.clear()
+    reported.clear()
     _previous.clear()
     _previous.update(_load(generators[0].settings))
     sources = set()
@@ -89,7 +91,8 @@ def check_site(pelican, output_path):
     report = reporter(settings)
     if report is None:
         return
-    for where, message in report_lines(site, record, settings, _sources, pending, _pieces):
+    reported[:] = report_lines(site, record, settings, _sources, pending, _pieces)
+    for where, message in reported:
         report(where, None, message)
 
 
