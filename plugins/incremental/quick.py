@@ -7,15 +7,17 @@ A normal build keeps what it rendered from (snapshot.py). The next build
 this holds — otherwise it is a normal (incremental) build:
 
 - the settings, theme, plugin code and libraries (the site key) and
-  ``BUILD_DATE`` are those of the recorded build, which logged no warning;
+  ``BUILD_DATE`` are those of the recorded build, which showed no warning
+  but broken links;
 - ``output/`` is exactly what that build published (every file's size and
   modification time);
 - no file below ``content/`` was added or removed, and every file that
   changed is the source of an article or page whose header, photo and
   attachment references are unchanged (the devserver's fast path asks the
   same of a save);
-- reading the changed files, rendering and checking the links of the pages
-  that show them logs no warning, and no page's anchors changed.
+- reading the changed files and rendering the pages that show them logs no
+  warning, no page's anchors changed, and those pages break exactly the
+  links they broke before (the last build's report is then shown again).
 
 Then what can differ from the last build is the pages and feeds that show a
 changed piece (found the way the render record's fingerprints see pieces),
