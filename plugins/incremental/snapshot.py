@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.contents import Article, Content, Page
 
 from ..common import build_date, output_cache_file, setting, write_pickle
+from ..safety.atomic import LogCounter, site_swapped
 
 DEFAULTS = {
     # False: every build reads the whole site (the render record still
@@ -96,20 +97,11 @@ class Recording:
         self.feeds = []  # (items, context snapshot, args, kwargs)
         self.kinds = {}  # id(template environment) -> generator class name
         self.renders = None  # the build's use of the render record (its key, its digests)
-        self.warnings = _Counter()
+        self.warnings = LogCounter(logging.WARNING)
         logging.getLogger().addHandler(self.warnings)
 
     def close(self):
         logging.getLogger().removeHandler(self.warnings)
-
-
-class _Counter(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
 
 
 def start(pelican):
@@ -263,6 +255,4 @@ def register():
     signals.content_object_init.connect(piece_made)
     signals.all_generators_finalized.connect(generators_done)
     signals.get_writer.connect(before_writing)
-    from ..safety.atomic import site_swapped
-
     site_swapped.connect(save)

@@ -49,9 +49,11 @@ class BuildFailed(SystemExit):
         return self.message
 
 
-class ErrorCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.ERROR)
+class LogCounter(logging.Handler):
+    """How many records of ``level`` and above were logged."""
+
+    def __init__(self, level=logging.ERROR):
+        super().__init__(level=level)
         self.count = 0
 
     def emit(self, record):
@@ -70,7 +72,7 @@ def take_over_fatal():
         error_counter.setLevel(min(fatal, logging.ERROR))
 
 
-error_counter = ErrorCounter()
+error_counter = LogCounter()
 current_build = None  # the Pelican instance whose build is in progress
 
 
