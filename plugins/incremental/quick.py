@@ -38,6 +38,8 @@ import sys
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+# pelicanconf.py imports this module while Pelican reads the settings, before
+# it loads the plugins: the other plugins are imported where they are used.
 from ..common import build_date, logger, relative_path, setting, write_pickle
 from . import snapshot
 from .fingerprint import SKIPPED, Reach
@@ -415,11 +417,10 @@ def _broken(site, record, pages):
 
 def _finish(pelican, meta, sources, rendered, written):
     """Compress, index, swap in, and keep the snapshot up to date."""
+    from .. import links
     from ..safety import atomic
     from ..safety.precompress import precompress
     from ..search.index import build_index
-
-    from .. import links
 
     staging = pelican.output_path
     report = links.reporter(pelican.settings)
