@@ -17,8 +17,11 @@ BUILD_DATE = "2026-11-20"
 
 def build(tmp_path, content, name, settings_file="pelicanconf.py", before=None, **settings):
     base = tmp_path / name
+    # What is tested is rendering on several processes: a quick rebuild
+    # (plugins/incremental/quick.py) renders a few pages in one, or none.
     settings = {"BUILD_DATE": BUILD_DATE, "CACHE_PATH": str(base / "cache"),
-                "PHOTO_CACHE": str(tmp_path / "photo-cache"), "SEARCH_INDEX": False, **settings}
+                "PHOTO_CACHE": str(tmp_path / "photo-cache"), "SEARCH_INDEX": False, "QUICK_REBUILD": False,
+                **settings}
     argv = [str(content), "-o", str(base / "output"), "-s", str(ROOT / settings_file), "-e",
             *[f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()]]
     base.mkdir(parents=True, exist_ok=True)
