@@ -147,24 +147,32 @@ def available_cores():
         return os.cpu_count() or 1
 
 
-def write_pickle(path, data):
-    """Write ``data`` as a pickle so a reader never sees half a file."""
+def _write_whole(path, write):
+    """Call ``write`` with a binary file that becomes ``path`` once written:
+    a reader never sees half a file (a killed build leaves the previous one)."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     with os.fdopen(handle, "wb") as out:
-        pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+        write(out)
     os.replace(temporary, path)
+
+
+def write_pickle(path, data):
+    _write_whole(path, lambda out: pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_pickle(path):
+    """What write_pickle kept at ``path``, or None: missing, half written by
+    a killed build, or written by another version."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:
+        return None
 
 
 def write_json(path, data):
-    """Write ``data`` as JSON so a reader never sees half a file (a killed
-    build leaves the previous one)."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     # json.dumps, not json.dump: only the one-shot call uses the C encoder.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _write_whole(path, lambda out: out.write(text))

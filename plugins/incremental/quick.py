@@ -40,10 +40,10 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 # pelicanconf.py imports this module while Pelican reads the settings, before
 # it loads the plugins: the other plugins are imported where they are used.
-from ..common import build_date, logger, relative_path, setting, write_pickle
+from ..common import build_date, logger, read_pickle, relative_path, setting, write_pickle
 from . import snapshot
 from .fingerprint import SKIPPED, Reach
-from .snapshot import enabled, output_manifest, read_pickle, snapshot_paths, source_stats
+from .snapshot import enabled, output_manifest, snapshot_paths, source_stats
 
 # Photos and attachments a body points at are processed by the build: a body
 # that starts or stops pointing at one needs it.

@@ -13,7 +13,6 @@ a quick rebuild can tell are still the same.
 import contextlib
 import logging
 import os
-import pickle
 import sys
 import threading
 
@@ -76,14 +75,6 @@ def source_stats(root):
 
 def output_manifest(root):
     return source_stats(root) if os.path.isdir(root) else {}
-
-
-def read_pickle(path):
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # missing, half written by a killed build, another version
-        return None
 
 
 class Recording:

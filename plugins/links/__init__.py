@@ -6,11 +6,12 @@ likely intended target. See README.md."""
 
 import logging
 import os
-import pickle
 
 from pelican import signals
 
-from ..common import logger, output_cache_file, relative_path, report_error, report_warning, setting, write_pickle
+from ..common import (
+    logger, output_cache_file, read_pickle, relative_path, report_error, report_warning, setting, write_pickle,
+)
 from ..metadata.encoding import read_source
 from ..safety import atomic
 from ..safety.writer import RESERVED, file_carried, file_written
@@ -110,9 +111,9 @@ def _record_path(settings):
 
 
 def _load(settings):
+    kept = read_pickle(_record_path(settings))
     try:
-        with open(_record_path(settings), "rb") as handle:
-            return {path: PageLinks.from_plain(entry) for path, entry in pickle.load(handle).items()}
+        return {path: PageLinks.from_plain(entry) for path, entry in kept.items()}
     except Exception:  # missing, or written by another version: the pages are read again
         return {}
 
