@@ -34,7 +34,7 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.utils import memoized
 
-from ..incremental.quick import Refused, body_only_change
+from ..incremental.quick import Problems, Refused, body_only_change
 from ..incremental.snapshot import FAST_KINDS
 
 # The kinds a body-only save can be shown from, and what "body only" means,
@@ -176,28 +176,17 @@ def _build_state(built):
         fingerprint._names.update(names)
 
 
-class _Problems(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
 @contextlib.contextmanager
 def _no_problems():
-    """Any warning or error while the page is made refuses the fast path:
-    the build that follows reports it as usual (and fails if it must)."""
-    handler = _Problems()
+    """Any warning or error while the page is made refuses the fast path."""
+    handler = Problems()
     root = logging.getLogger()
     root.addHandler(handler)
     try:
         yield
     finally:
         root.removeHandler(handler)
-    if handler.records:
-        raise Refused(f"{handler.records[0].levelname}: {handler.records[0].getMessage()[:200]}")
+    handler.check()
 
 
 class FastPages:

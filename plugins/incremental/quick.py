@@ -151,7 +151,7 @@ def _rebuild_in_fork(pelican, settings):
 def _rebuild(pelican, meta, data, sources, changed):
     """In the forked process: 0 when the site was rebuilt, REFUSED."""
     pelican.linli_quick = True  # the plugins' start: no snapshot, no memo
-    problems = _Problems()
+    problems = Problems()
     try:
         # The staging folder, the render record, the photo registry …; and the
         # generator classes plugins add (a notice's page renders with its own).
@@ -459,9 +459,10 @@ def _published_manifest(previous, written, settings, target):
 
 
 # Values that hold no piece (checked by exact type: most attributes are these).
-class _Problems(logging.Handler):
-    """Any warning or error refuses the quick rebuild: the normal build that
-    follows reports it where it belongs (and fails if it must)."""
+class Problems(logging.Handler):
+    """Any warning or error refuses the quick rebuild (and the devserver's
+    fast page): the normal build that follows reports it where it belongs
+    (and fails if it must)."""
 
     def __init__(self):
         super().__init__(level=logging.WARNING)
