@@ -165,7 +165,7 @@ def _rebuild(pelican, meta, data, sources, changed):
         # A quiet quick rebuild does not vouch for the next loud one either.
         meta["level"] = max(meta["level"], logging.getLogger().getEffectiveLevel())
         with _only(problems):
-            rendered, written = _render(pelican, meta, data, sources, changed, kinds, problems)
+            rendered, written = _render(pelican, meta, data, changed, kinds, problems)
     except Refused as why:
         from ..safety import atomic
 
@@ -196,7 +196,7 @@ def _load(settings, key):
     if not changed:
         return None
     root = os.path.abspath(settings["PATH"])
-    editable = meta["editable"]
+    editable = set(meta["editable"])
     for path in changed:
         if os.path.join(root, path) not in editable:
             raise Refused(f"{path} is not the source of an article or page")
@@ -206,7 +206,7 @@ def _load(settings, key):
     return meta, data, sources, [os.path.join(root, path) for path in changed]
 
 
-def _render(pelican, meta, data, sources, changed, kinds, problems):
+def _render(pelican, meta, data, changed, kinds, problems):
     """Stage the last build's files and render again what shows a changed
     piece: (the number of pages rendered, the files written or carried)."""
     from ..safety.writer import GuardedWriter

@@ -144,7 +144,7 @@ def recording():
 
 
 def record_page(name, template, snapshot, options, kwargs):
-    if _recording is not None:
+    if _recording is not None and name:  # Pelican writes nothing for an empty name
         kind = _recording.kinds.get(id(getattr(template, "environment", None)), "")
         _recording.jobs.append((name, template.name, kind, snapshot, options, kwargs))
 

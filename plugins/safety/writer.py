@@ -25,8 +25,8 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from .. import incremental
-from ..incremental.snapshot import record_feed, record_page, recording
 from ..common import public_site_url, relative_path, report_error
+from ..incremental.snapshot import record_feed, record_page, recording
 from . import duplicates, parallel
 
 _MISSING = object()
