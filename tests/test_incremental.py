@@ -340,7 +340,7 @@ def test_a_failed_build_keeps_the_previous_output_and_record(site):
 
 
 def test_remembered_scans_still_report_and_sanitise_on_every_build(tmp_path):
-    """The memo (plugins/incremental/memo.py) keeps results, not verdicts: a
+    """The memo (plugins/memo.py) keeps results, not verdicts: a
     personal number is reported on every build, a script never comes back."""
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)

@@ -13,7 +13,7 @@ each photo's content.
 
 from pelican import signals
 
-from ..safety.atomic import site_rendered
+from ..events import site_rendered
 from .fingerprint import asset_filter, rename_theme_files, start_build
 
 

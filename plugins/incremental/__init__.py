@@ -18,8 +18,9 @@ from pelican import signals
 
 from ..common import setting
 from ..safety import parallel
-from ..safety.atomic import site_swapped
-from . import memo, snapshot
+from ..events import site_swapped
+from .. import memo
+from . import snapshot
 from .renders import Renders, load_record, site_key
 
 DEFAULTS = {

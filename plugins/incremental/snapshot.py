@@ -20,7 +20,8 @@ from pelican import signals
 from pelican.contents import Article, Content, Page
 
 from ..common import build_date, output_cache_file, setting, write_pickle
-from ..safety.atomic import LogCounter, site_swapped
+from ..events import site_swapped
+from ..safety.atomic import LogCounter
 
 DEFAULTS = {
     # False: every build reads the whole site (the render record still

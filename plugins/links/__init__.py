@@ -13,8 +13,8 @@ from ..common import (
     logger, output_cache_file, read_pickle, relative_path, report_error, report_warning, setting, write_pickle,
 )
 from ..metadata.encoding import read_source
-from ..safety import atomic
-from ..safety.writer import RESERVED, file_carried, file_written
+from ..events import file_carried, file_written, site_swapped, site_verified
+from ..safety.writer import RESERVED
 from .check import Site, complete_record, report_lines
 from .record import PageLinks, page_links
 
@@ -132,5 +132,5 @@ def register():
     signals.all_generators_finalized.connect(start)
     file_written.connect(on_file_written)
     file_carried.connect(on_file_carried)
-    atomic.site_swapped.connect(save_record)
-    atomic.site_verified.connect(check_site)
+    site_swapped.connect(save_record)
+    site_verified.connect(check_site)

@@ -16,7 +16,7 @@ from pelican.urlwrappers import URLWrapper
 
 from ..common import ContentError, location, logger, report_error, report_warning, setting
 from ..metadata.encoding import read_source
-from ..incremental import memo
+from .. import memo
 from .pii import Hit, find_pii, is_allowed, mask_text, may_hold_pii, normalise_allow
 
 DEFAULTS = {

@@ -6,6 +6,7 @@ from pelican.contents import Static
 
 from ..common import logger
 from . import atomic
+from ..events import site_complete
 from .check import CheckFinished, run_extra_checks
 from .duplicates import check_duplicate_outputs
 from .official import adopt_sitemap
@@ -59,4 +60,4 @@ def register():
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.get_writer.connect(before_writing)
     signals.finalized.connect(on_finalized)
-    atomic.site_complete.connect(precompress)
+    site_complete.connect(precompress)

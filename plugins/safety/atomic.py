@@ -20,17 +20,10 @@ import sys
 import tempfile
 import uuid
 
-from blinker import signal
 from pelican.log import FatalLogger
 
 from ..common import logger
-
-site_rendered = signal("linli_site_rendered")
-site_written = signal("linli_site_written")
-site_verified = signal("linli_site_verified")
-site_complete = signal("linli_site_complete")
-# Sent after the swap, with the folder the site now lives in.
-site_swapped = signal("linli_site_swapped")
+from ..events import site_complete, site_rendered, site_swapped, site_verified, site_written
 
 STAGING_SUFFIX = ".building"
 RETIRED_SUFFIX = ".previous"

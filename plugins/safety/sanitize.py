@@ -11,7 +11,7 @@ import re
 import nh3
 
 from ..common import public_site_url
-from ..incremental import memo
+from .. import memo
 
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",

@@ -25,6 +25,7 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from .. import incremental
+from ..events import file_carried, file_written
 from ..common import public_site_url, relative_path, report_error
 from ..incremental.snapshot import record_feed, record_page, recording
 from . import duplicates, parallel
@@ -34,12 +35,6 @@ _active = None  # the writer of the build in progress
 # Written outside the writer, after it: a page must not take these paths.
 RESERVED = ("sitemap.xml", "pagefind/")
 
-# sender: the writer; path (relative to the output folder, "/"-separated),
-# text, source (the piece's source file, or None) and template (its name).
-file_written = signal("linli_file_written")
-# The same, for a page carried over unchanged from the previous build
-# (plugins/incremental): no text, the file is already in place.
-file_carried = signal("linli_file_carried")
 
 
 class _Announced(io.TextIOBase):

@@ -12,7 +12,7 @@ copied from the previous output (see index.py).
 
 from pelican import signals
 
-from ..safety.atomic import site_swapped, site_written
+from ..events import site_swapped, site_written
 from .index import build_index, save_record, search_attributes
 
 

@@ -6,7 +6,7 @@ sites use, and JSON-LD — so a link pasted into WeChat shows a card.
 from pelican import signals
 
 from ..safety import parallel
-from ..safety.atomic import site_swapped
+from ..events import site_swapped
 from . import qr
 from .cards import share_info
 

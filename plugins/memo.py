@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 
-from ..common import write_json
+from .common import write_json
 
 MEMO_FILE = "linli-memo.json"
 
