@@ -18,6 +18,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 logger = logging.getLogger("linli")
 
 _TAGS = re.compile(r"<[^>]+>")
+# Pelican's intrasite link syntax: {filename}, {static} … (and the old |filename|).
+INTRASITE_LINK = re.compile(r"[{|](?:filename|static|attach|category|tag|author|index)[}|]")
 
 
 def setting(settings, name, defaults):

@@ -190,3 +190,45 @@ def test_a_page_carried_over_unchanged_is_still_checked_and_named(make_site, tmp
     assert second.returncode == 0, second.log
     assert page.stat().st_ino == inode  # carried over (linked), not rendered again
     assert flat_log("articles/a.md:9: 链接 /notices/2026-11-01-water-outage/ 指向的页面或文件不存在") in flat_log(second.log)
+
+
+def test_a_hidden_article_links_no_tag_page_that_is_never_written(make_site):
+    """A hidden (unlisted) article is left out of every listing, tag pages
+    included: a tag only it carries has no page, so its page must not link
+    one (a production build fails on the site's own broken link)."""
+    build = make_site({
+        "articles/hidden.md": article_source(
+            "内部通报", slug="internal", status="hidden", tags="仅内部、垃圾分类", category="内部事务",
+        ),
+        "articles/listed.md": article_source("垃圾分类宣传", slug="sorting", tags="垃圾分类"),
+    }, LINK_CHECK="fail")
+    assert build.returncode == 0, build.log
+    page = build.html("internal/") if build.path("internal/index.html").exists() else build.html(
+        next(str(p.relative_to(build.root)) for p in build.root.rglob("internal/index.html")))
+    tags = page.select_one("p.tags")
+    assert "仅内部" in tags.get_text() and "垃圾分类" in tags.get_text()
+    hrefs = [a["href"] for a in tags.find_all("a")]
+    assert len(hrefs) == 1 and "tag/" in hrefs[0]  # the tag a listed article carries keeps its page
+    assert not any(p.match("tag/*仅内部*") or "仅内部" in str(p) for p in build.files())
+    crumbs = page.select("nav.breadcrumb li")
+    assert [li.get_text(strip=True) for li in crumbs] == ["首页", "内部事务", "正文"]
+    assert crumbs[1].find("a") is None and crumbs[2]["aria-current"] == "page"
+
+
+def test_a_summary_link_to_another_file_is_absolute_in_the_feeds(make_site):
+    """Feeds are read off-site: a {filename} link in a summary must carry the
+    public address even in a preview build with relative URLs."""
+    build = make_site({
+        "pages/about.md": "标题：社区简介\nslug: about\n\n青禾社区位于望川街道。\n",
+        "articles/a.md": article_source(
+            "社区简介更新", slug="about-updated", summary="详见[社区简介]({filename}/pages/about.md)。",
+        ),
+    })
+    assert build.returncode == 0, build.log
+    assert "WARNING" not in build.log, build.log
+    from bs4 import BeautifulSoup
+
+    feed = BeautifulSoup(build.text("feeds/all.atom.xml"), "xml")
+    summaries = [BeautifulSoup(entry.summary.get_text(), "lxml") for entry in feed.find_all("entry")]
+    links = [a["href"] for summary in summaries for a in summary.find_all("a")]
+    assert links == ["https://qinghe.example.org/about/"], links

@@ -5,7 +5,7 @@ from pelican import signals
 from pelican.contents import Static
 
 from .gate import hold_back_unpublishable
-from .people import attach_bylines, build_archive_years, build_column_nav
+from .people import attach_bylines, build_archive_years, build_column_nav, link_taxonomies
 
 
 def on_content_init(content):
@@ -24,6 +24,7 @@ def on_pages_finalized(generator):
 def on_articles_finalized(generator):
     generator.context["columns"] = build_column_nav(generator.categories, generator.settings)
     generator.context["archive_years"] = build_archive_years(generator.articles, generator.settings)
+    link_taxonomies(generator)
 
 
 def register():

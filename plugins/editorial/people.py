@@ -64,3 +64,15 @@ def build_archive_years(articles, settings):
         ArchiveYear(year, pattern.format(date=items[0].date), sorted(items, key=lambda a: a.date, reverse=True))
         for year, items in sorted(years.items(), reverse=True)
     ]
+
+
+def link_taxonomies(generator):
+    """Each article's column and tags with the address of their page, or
+    None where no page is written: Pelican makes tag and column pages from
+    listed articles only, so a hidden article's own tag has none."""
+    tag_pages = {tag for tag, _ in generator.tags.items()}
+    column_pages = {category for category, _ in generator.categories}
+    for article in (*generator.articles, *generator.hidden_articles):
+        article.tag_links = [(tag.name, tag.url if tag in tag_pages else None) for tag in getattr(article, "tags", ())]
+        category = getattr(article, "category", None)
+        article.column_url = category.url if category in column_pages else None

@@ -12,7 +12,6 @@ title reaches this page without pulling in the whole site.
 
 import datetime
 import hashlib
-import re
 
 from markupsafe import Markup
 from pelican.contents import Content
@@ -20,15 +19,14 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
+from ..common import INTRASITE_LINK
+
 # Attributes that are the build itself, not the piece: the shared context
 # (every other piece), the settings (in the site-wide key) and memos that a
 # template filter adds while rendering.
 SKIPPED = frozenset({"_context", "settings", "_share_info"})
 
 _ABSENT = object()
-
-# Pelican's {filename}/{static}/… link syntax (and the old |filename|).
-_INTRASITE = re.compile(r"[{|](?:filename|static|attach|category|tag|author|index)[}|]")
 
 
 # Where a value sits: a template variable, an attribute of a piece, or an
@@ -94,7 +92,7 @@ class Fingerprints:
     @staticmethod
     def _links_in(item):
         texts = (getattr(item, "_content", None), getattr(item, "metadata", {}).get("summary"))
-        return any(isinstance(text, str) and _INTRASITE.search(text) for text in texts)
+        return any(isinstance(text, str) and INTRASITE_LINK.search(text) for text in texts)
 
     def _attributes(self, item, parts, mode):
         attributes = vars(item)

@@ -14,7 +14,7 @@ from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
 from .templates import check_templates
 from .sanitize import sanitize_content
-from .writer import guarded_writer, render_queued
+from .writer import guarded_writer, keep_summary_source, render_queued
 
 _generators = []  # of the build in progress, for the checks before writing
 
@@ -23,6 +23,7 @@ def on_content_init(content):
     if isinstance(content, Static):
         return
     sanitize_content(content)
+    keep_summary_source(content)
     guard_references(content)  # on the HTML Pelican will read its links from
 
 

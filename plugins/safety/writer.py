@@ -26,7 +26,7 @@ from pelican.writers import Writer
 
 from .. import incremental
 from ..events import file_carried, file_written
-from ..common import public_site_url, relative_path, report_error
+from ..common import INTRASITE_LINK, public_site_url, relative_path, report_error
 from ..incremental.snapshot import record_feed, record_page, recording
 from . import duplicates, parallel
 
@@ -208,12 +208,13 @@ class GuardedWriter(Writer):
         public = public_site_url(self.settings)
         if not public:
             return super().write_feed(elements, context, *args, **kwargs)
-        # A summary's links follow the shared context's localsiteurl (left
+        # A body's links follow the shared context's localsiteurl (left
         # relative by the last page rendered): absolute while the feed is written.
         local = context.get("localsiteurl")
         context["localsiteurl"] = public
         try:
-            return super().write_feed(elements, {**context, "SITEURL": public}, *args, **kwargs)
+            with _absolute_summaries(elements, public):
+                return super().write_feed(elements, {**context, "SITEURL": public}, *args, **kwargs)
         finally:
             context["localsiteurl"] = local
 
@@ -277,6 +278,30 @@ def final_urls():
         yield
     finally:
         Content.get_url_setting = original
+
+
+def keep_summary_source(content):
+    """A summary written in the header keeps its {filename} links as the
+    editor wrote them: Pelican resolves them once, for the pages (relative
+    in a preview build), and a feed needs them absolute."""
+    summary = content.metadata.get("summary")
+    if isinstance(summary, str) and INTRASITE_LINK.search(summary):
+        content.summary_source = summary
+
+
+@contextlib.contextmanager
+def _absolute_summaries(items, public):
+    changed = []
+    for item in items:
+        source = getattr(item, "summary_source", None)
+        if source is not None and "summary" in item.metadata:
+            changed.append((item, item.metadata["summary"]))
+            item.metadata["summary"] = item._update_content(source, public)
+    try:
+        yield
+    finally:
+        for item, summary in changed:
+            item.metadata["summary"] = summary
 
 
 def guarded_writer(pelican):
