@@ -14,6 +14,8 @@ import tempfile
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Written into the site after the pages, outside the writer: a page must not take these paths.
+SITE_FILES = ("sitemap.xml", "pagefind/")
 
 logger = logging.getLogger("linli")
 

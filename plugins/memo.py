@@ -1,5 +1,5 @@
 """Results of pure functions of a text, kept from one build to the next
-(``CACHE_PATH/linli-memo.json``): a rebuild sanitises and scans for personal
+(the ``memo`` section of the build record, plugins/build_record.py): a rebuild sanitises and scans for personal
 numbers only the bodies it has not seen. Pelican's content cache keeps what
 the readers made; this keeps what happens to it after (plugins/safety,
 plugins/privacy), which runs on every content object of every build.
@@ -11,14 +11,11 @@ body with a personal number is reported again on every build.
 """
 
 import hashlib
-import json
-import os
 
-from .common import write_json
-
-MEMO_FILE = "linli-memo.json"
+SECTION = "memo"
 
 _key = None  # the reader key of the build in progress; None: nothing is remembered
+_record = None  # the build record it is kept in
 _previous = {}  # name -> {digest: value}, as the last build left them
 _used = {}  # the same, for what this build asked
 
@@ -38,24 +35,22 @@ def remembered(name, text, compute):
     return value
 
 
-def start(settings, key):
-    global _key
-    _key = key
+def start(record, key):
+    """A build starts: what ``record`` keeps, when it was made with ``key``
+    (None: remember nothing, keep the section as it is)."""
+    global _key, _record
+    _key, _record = key, record
     _used.clear()
     _previous.clear()
-    try:
-        with open(os.path.join(settings["CACHE_PATH"], MEMO_FILE), encoding="utf-8") as handle:
-            stored = json.load(handle)
-    except (OSError, ValueError):
-        return
+    stored = record.get(SECTION) if key is not None else None
     if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("memos"), dict):
         _previous.update(stored["memos"])
 
 
-def finish(settings):
-    """Keep what this build used (and only that, so the file never grows
-    beyond the site), unless it is what the file holds already."""
-    global _key
+def finish():
+    """Keep what this build used (and only that, so the record never grows
+    beyond the site), unless it is what the record holds already."""
+    global _key, _record
     if _key is not None and _used != _previous:
-        write_json(os.path.join(settings["CACHE_PATH"], MEMO_FILE), {"key": _key, "memos": _used})
-    _key = None
+        _record.put(SECTION, {"key": _key, "memos": {name: dict(values) for name, values in _used.items()}})
+    _key = _record = None

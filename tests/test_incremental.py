@@ -8,6 +8,7 @@ in the dependency record — never a reason to loosen the comparison.
 
 import io
 import json
+import pickle
 import os
 import shutil
 import uuid
@@ -355,19 +356,25 @@ def test_remembered_scans_still_report_and_sanitise_on_every_build(tmp_path):
                 *[f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items()]]
         return build_in_fork(argv, tmp_path / "build.log")
 
-    first = build("first")
+    first = build("output")
     assert first.returncode == 0, first.stderr
-    memos = json.loads((tmp_path / "cache" / "linli-memo.json").read_text(encoding="utf-8"))["memos"]
+    (kept,) = (tmp_path / "cache").glob("linli-build-*.pickle")  # the build record (plugins/build_record.py)
+    memos = pickle.loads(pickle.loads(kept.read_bytes())["sections"]["memo"])["memos"]
     assert [hit[-1] for hits in memos["personal-numbers"].values() for hit in hits] == ["138****5678"]
-    # Another output folder: every page rendered again, from remembered bodies.
-    second = build("second")
+    # Its page deleted by hand: a normal build, which reads every file and
+    # renders the page again from the remembered body.
+    page = next(path for path in (tmp_path / "output").rglob("*.html") if "正文" in path.read_text(encoding="utf-8"))
+    page.unlink()
+    second = build("output")
     assert second.returncode == 0, second.stderr
+    assert "重新生成 1 页" in second.stderr
     for result in (first, second):
         assert "138****5678" in result.stderr and "13812345678" not in result.stderr
-    page = next((tmp_path / "second").rglob("a*/index.html"), None) or next(
-        path for path in (tmp_path / "second").rglob("*.html") if "正文" in path.read_text(encoding="utf-8"))
     assert "<script>alert" not in page.read_text(encoding="utf-8")
-    assert build("third", PII_POLICY="fail").returncode != 0
+    # Nothing changed at all: the last build's warnings still stand, and are shown.
+    third = build("output")
+    assert "没有变化" in third.stderr and "138****5678" in third.stderr, third.stderr
+    assert build("output", PII_POLICY="fail").returncode != 0
 
 
 # --- random sequences ---------------------------------------------------------
@@ -459,3 +466,12 @@ def test_random_edit_sequences(tmp_path):
         derandomize=True,
     )
     runner().runTest()
+
+
+def test_a_search_index_file_deleted_by_hand_is_made_again(site):
+    site.settings.update(SEARCH_INDEX=True, SEARCH_PART_PAGES=3)
+    site.check()
+    bundle = site.base / "output" / "pagefind"
+    (bundle / "pagefind-entry.json").unlink()
+    next((bundle / "parts").rglob("*.pf_fragment")).unlink()
+    site.check()  # every file of a clean build, the index's included

@@ -13,8 +13,8 @@ each photo's content.
 
 from pelican import signals
 
-from ..events import site_rendered
-from .fingerprint import asset_filter, rename_theme_files, start_build
+from ..events import keep_render_state, site_rendered
+from .fingerprint import asset_filter, current_names, rename_theme_files, start_build, use_names
 
 
 def add_filter(generator):
@@ -23,6 +23,7 @@ def add_filter(generator):
 
 
 def register():
+    keep_render_state("assets", current_names, use_names)
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(add_filter)
     site_rendered.connect(rename_theme_files)

@@ -60,6 +60,16 @@ def start_build(pelican):
     _names.update(theme_names(pelican.settings))
 
 
+def current_names():
+    return dict(_names)
+
+
+def use_names(names):
+    """An earlier build's names (plugins/events.py ``rendering_with``)."""
+    _names.clear()
+    _names.update(names)
+
+
 def asset_filter(path):
     """``{{ 'theme/css/site.css'|asset }}``: the name the file is published under."""
     return _names.get(path, path)

@@ -31,7 +31,7 @@ from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from .. import privacy
 from ..common import location, relative_path
-from ..safety import atomic
+from ..events import site_complete, site_rendered, site_verified, site_written
 from ..safety.atomic import BuildFailed
 from ..search.index import index_later
 from .fast import FastPages, Recorder, Refused, forget_memoised
@@ -200,7 +200,7 @@ class Preview:
         # writes, between the steps before its output is swapped in.
         signals.content_object_init.connect(self.checkpoint)
         signals.content_written.connect(self.checkpoint)
-        for stage in (atomic.site_rendered, atomic.site_written, atomic.site_verified, atomic.site_complete):
+        for stage in (site_rendered, site_written, site_verified, site_complete):
             stage.connect(self.checkpoint)
         self.number = 0  # good builds of this process
         self.fast_pages = 0  # fast pages shown by this process

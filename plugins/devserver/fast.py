@@ -34,11 +34,12 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.utils import memoized
 
-from ..incremental.quick import Problems, Refused, body_only_change
-from ..incremental.snapshot import FAST_KINDS
+from ..events import render_state, rendering_with
+from ..incremental.fastpath import PieceRecorder, PieceState, Problems, Refused, read_again, restore
 
-# The kinds a body-only save can be shown from, and what "body only" means,
-# are the quick rebuild's (plugins/incremental/quick.py).
+# The kinds a body-only save can be shown from, what "body only" means, and
+# the pieces as they were before rendering are the quick rebuild's
+# (plugins/incremental/fastpath.py).
 PIECE_KEYS = ("article", "page")
 PAGE_OWN = frozenset({"localsiteurl", "SITEURL", "output_file", *PIECE_KEYS})
 
@@ -48,10 +49,7 @@ class Recorded:
     """One piece of the last good build and the page it was written to."""
 
     generator: object
-    piece: Content
-    snapshot: dict  # vars(piece) before any page was rendered
-    metadata: dict
-    header: dict  # its metadata when it was made (content_object_init): the file's header
+    state: PieceState  # the piece before any page was rendered
     name: str = None  # output file, relative to the output folder
     own_context: dict = None  # what the page's local context had beyond the shared one
 
@@ -61,8 +59,7 @@ class LastBuild:
     """What the last good build left in memory for the fast path."""
 
     pieces: dict = field(default_factory=dict)  # absolute source path -> Recorded
-    registry: object = None  # plugins.gallery.state.registry of that build
-    asset_names: dict = None  # plugins.assets.fingerprint._names of that build
+    render_state: dict = None  # plugins/events.py render_state() of that build
     output: str = ""
 
     def sources(self):
@@ -76,21 +73,24 @@ class Recorder:
     def __init__(self):
         self._building = None
         self._generators = []
-        self.headers = {}  # absolute source path -> metadata as made, this build
+        self.pieces = PieceRecorder()
         # blinker keeps weak references to bound methods: self lives in Preview.
         signals.content_object_init.connect(self._made)
         signals.all_generators_finalized.connect(self._finalized)
         signals.get_writer.connect(self._before_writing)
         signals.content_written.connect(self._written)
 
+    @property
+    def headers(self):
+        return self.pieces.headers
+
     def start(self):
         self._building = LastBuild()
         self._generators = []
-        self.headers = {}
+        self.pieces.start()
 
     def _made(self, content):
-        if type(content) in FAST_KINDS and getattr(content, "source_path", None):
-            self.headers[os.path.abspath(content.source_path)] = dict(content.metadata)
+        self.pieces.made(content)
 
     def finish(self):
         """The LastBuild of the build that just succeeded."""
@@ -105,25 +105,18 @@ class Recorder:
         built = self._building
         if built is None:
             return None
+        self.pieces.before_writing(self._generators)
+        generator_of = {}
         for generator in self._generators:
             for name, value in vars(generator).items():
-                if not isinstance(value, list) or name.startswith("draft"):
-                    continue
-                for item in value:
-                    if type(item) not in FAST_KINDS or not getattr(item, "source_path", None):
-                        continue
-                    path = os.path.abspath(item.source_path)
-                    known = built.pieces.get(path)
-                    if known is not None and known.piece is item:
-                        continue  # the same piece in another list (dates …)
-                    header = self.headers.get(path)
-                    if header is not None:
-                        built.pieces[path] = Recorded(generator, item, dict(vars(item)), dict(item.metadata), header)
-        from ..assets import fingerprint
-        from ..gallery import state
-
-        built.registry = state.registry
-        built.asset_names = dict(fingerprint._names)
+                if isinstance(value, list) and not name.startswith("draft"):
+                    for item in value:
+                        generator_of.setdefault(id(item), generator)
+        for path, state in self.pieces.editable().items():
+            generator = generator_of.get(id(state.piece))
+            if generator is not None:
+                built.pieces[path] = Recorded(generator, state)
+        built.render_state = render_state()
         built.output = os.path.abspath(pelican.settings["OUTPUT_PATH"])
         return None  # not a writer: the safety plugin's is the one
 
@@ -134,7 +127,7 @@ class Recorder:
         piece = next((context[key] for key in PIECE_KEYS if context.get(key) is not None), None)
         source = getattr(piece, "source_path", None)
         recorded = built.pieces.get(os.path.abspath(source)) if source else None
-        if recorded is None or recorded.piece is not piece or context.get("output_file") != piece.save_as:
+        if recorded is None or recorded.state.piece is not piece or context.get("output_file") != piece.save_as:
             return
         shared = recorded.generator.context
         recorded.name = context["output_file"]
@@ -155,25 +148,6 @@ def forget_memoised(pieces=None):
             else:
                 for key in [key for key in value.cache if key and key[0] in pieces]:
                     del value.cache[key]
-
-
-@contextlib.contextmanager
-def _build_state(built):
-    """The photo registry and asset names of the build the context belongs
-    to (a later build that failed or was superseded replaced them)."""
-    from ..assets import fingerprint
-    from ..gallery import state
-
-    registry, names = state.registry, dict(fingerprint._names)
-    state.registry = built.registry
-    fingerprint._names.clear()
-    fingerprint._names.update(built.asset_names or {})
-    try:
-        yield
-    finally:
-        state.registry = registry
-        fingerprint._names.clear()
-        fingerprint._names.update(names)
 
 
 @contextlib.contextmanager
@@ -209,8 +183,8 @@ class FastPages:
             return
         touched = [self.last.pieces[path] for path in self.changed if path in self.last.pieces]
         for recorded in touched:
-            _reset(recorded)
-        forget_memoised({recorded.piece for recorded in touched})
+            restore(recorded.state)
+        forget_memoised({recorded.state.piece for recorded in touched})
         self.changed = {}
 
     def render(self, path):
@@ -222,44 +196,29 @@ class FastPages:
         recorded = built.pieces.get(os.path.abspath(path))
         if recorded is None or recorded.name is None:
             raise Refused("not the source of an article or page of the last build")
-        generator, old = recorded.generator, recorded.piece
+        generator, old = recorded.generator, recorded.state.piece
         with _no_problems():
-            new = generator.readers.read_file(
-                base_path=generator.path,
-                path=os.path.relpath(os.path.abspath(path), generator.path),
-                content_class=type(old),
-                context=generator.context,
-            )
-            if type(new) is not type(old) or not new.is_valid():
-                raise Refused("not a valid piece of the same kind any more")
-            body_only_change(recorded.snapshot, recorded.header, new, self.recorder.headers.get(os.path.abspath(path)))
+            body = read_again(generator.readers, generator.path, os.path.abspath(path), recorded.state,
+                              self.recorder.headers, generator.context)
         bodies = dict(self.changed)
-        bodies[recorded.piece.source_path] = new._content
+        bodies[os.path.abspath(path)] = body
         # Every body changed since the last good build stays changed: the
         # build that follows would show them all.
         touched = []
-        for source, body in bodies.items():
-            other = built.pieces[os.path.abspath(source)]
-            _reset(other)
-            other.piece._content = body
-            touched.append(other.piece)
+        for source, text in bodies.items():
+            other = built.pieces[source]
+            restore(other.state, text)
+            touched.append(other.state.piece)
         forget_memoised(set(touched))
-        self.changed = {os.path.abspath(source): body for source, body in bodies.items()}
+        self.changed = bodies
         # The page's local context as the writer made it: the shared context
         # of that build (which it still is) with the page's own variables.
         localcontext = dict(generator.context)
         localcontext.update(recorded.own_context)
         template = generator.get_template(old.template)
-        with _no_problems(), _build_state(built):
+        with _no_problems(), rendering_with(built.render_state):
             # As Pelican's writer does: the shared context follows the page's
             # relative SITEURL, which the pieces' links are made with.
             generator.context["localsiteurl"] = localcontext["localsiteurl"]
             html = template.render(localcontext)
         return recorded.name, html
-
-
-def _reset(recorded):
-    piece = recorded.piece
-    piece.__dict__.clear()
-    piece.__dict__.update(recorded.snapshot)
-    piece.metadata = dict(recorded.metadata)

@@ -6,6 +6,8 @@ import os
 
 from pelican import signals
 
+from ..events import keep_render_state
+
 from . import content, state
 from .albums import URL_DEFAULTS, AlbumGenerator
 from .markup import FILTERS
@@ -68,6 +70,7 @@ def on_all_generators_finalized(generators):
 
 
 def register():
+    keep_render_state("photos", state.current, state.use)
     signals.get_generators.connect(on_get_generators)
     signals.generator_init.connect(on_generator_init)
     signals.static_generator_finalized.connect(on_static_finalized)

@@ -9,6 +9,9 @@ leaves output/ untouched and a deleted or renamed source leaves no page
 behind. Anything that cannot be attributed to single pages —
 settings, templates, theme files, plugin code, library versions — changes
 the site-wide key and renders everything again.
+
+It listens to the writer's build events (plugins/events.py) and keeps its
+state in the build record (plugins/build_record.py); see README.md.
 """
 
 import os
@@ -16,41 +19,26 @@ import sys
 
 from pelican import signals
 
+from .. import build_record
 from ..common import setting
+from ..events import page_rendered, page_rendering, pages_rendering, site_swapped
 from ..safety import parallel
-from ..events import site_swapped
-from .. import memo
 from . import snapshot
-from .renders import Renders, load_record, site_key
+from .renders import Renders
 
 DEFAULTS = {
     # False renders every page on every build (the record is still written).
     "INCREMENTAL": True,
 }
+# Beside Pelican's content cache, which it stamps: that cache is keyed on the
+# file alone and kept per CACHE_PATH, not per output folder.
 READER_KEY_FILE = "linli-reader-key"
 _current = None  # the Renders of the build in progress
 
 
 def current():
+    """The build in progress's use of the render record (None: not incremental)."""
     return _current
-
-
-class RecordedTemplate:
-    """A template whose render() first asks the record."""
-
-    def __init__(self, template, renders):
-        self._template = template
-        self._renders = renders
-
-    def render(self, context):
-        return self._renders.render(self._template, context)
-
-    def __getattr__(self, name):
-        return getattr(self._template, name)
-
-
-def recorded(template):
-    return template if _current is None else RecordedTemplate(template, _current)
 
 
 def start_build(pelican):
@@ -60,20 +48,16 @@ def start_build(pelican):
     _current = None
     if settings.get("LINLI_CHECK_ONLY"):
         return
+    build = build_record.of(pelican)
     # Pelican keys its content cache on the file alone: after a change of
     # settings, plugin code or library, files are read afresh.
-    reader_key = site_key(settings, theme=False)
     if not hasattr(pelican, "linli_load_content_cache"):  # `make devserver` builds again and again
         pelican.linli_load_content_cache = settings.get("LOAD_CONTENT_CACHE")
     settings["LOAD_CONTENT_CACHE"] = pelican.linli_load_content_cache
-    if _stored_reader_key(settings) != reader_key:
+    if _stored_reader_key(settings) != build.reader_key:
         settings["LOAD_CONTENT_CACHE"] = False
-    pelican.linli_reader_key = reader_key
-    # A quick rebuild (quick.py) reads a few files: it leaves the memo as it is.
-    memo.start(settings, None if getattr(pelican, "linli_quick", False) else reader_key)
-    key = site_key(settings)
-    record = load_record(settings, key) if setting(settings, "INCREMENTAL", DEFAULTS) else {}
-    _current = Renders(settings, key, record)
+    if setting(settings, "INCREMENTAL", DEFAULTS):
+        _current = Renders(settings, build)
 
 
 def _reader_key_path(settings):
@@ -88,6 +72,20 @@ def _stored_reader_key(settings):
         return None
 
 
+def on_pages_rendering(writer, jobs):
+    if _current is not None:
+        _current.pages_rendering(jobs)
+
+
+def on_page_rendering(writer, template, context):
+    return None if _current is None else _current.page_rendering(template, context)
+
+
+def on_page_rendered(writer, template, context, text):
+    if _current is not None:
+        _current.page_rendered(context, text)
+
+
 def finish_build(pelican, target, **_):
     global _current
     renders = _current
@@ -95,11 +93,10 @@ def finish_build(pelican, target, **_):
     if renders is None:
         return
     renders.save(target)
-    memo.finish(pelican.settings)
-    if pelican.settings.get("CACHE_CONTENT"):
+    if pelican.settings.get("CACHE_CONTENT") and not getattr(pelican, "linli_quick", False):
         os.makedirs(pelican.settings["CACHE_PATH"], exist_ok=True)
         with open(_reader_key_path(pelican.settings), "w", encoding="utf-8") as handle:
-            handle.write(pelican.linli_reader_key)
+            handle.write(build_record.of(pelican).reader_key)
     print(
         f"重新生成 {renders.rendered} 页，沿用上次的 {renders.reused} 页 / "
         f"rendered {renders.rendered} pages, carried over {renders.reused}",
@@ -118,6 +115,9 @@ def _merge(data):
 
 def register():
     signals.get_generators.connect(start_build)
+    pages_rendering.connect(on_pages_rendering)
+    page_rendering.connect(on_page_rendering)
+    page_rendered.connect(on_page_rendered)
     site_swapped.connect(finish_build)
     parallel.keep("incremental", _collect, _merge)
     snapshot.register()

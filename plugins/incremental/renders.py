@@ -3,125 +3,69 @@ went into it; a page whose key is unchanged is carried over from the
 previous output instead of being rendered again.
 
 A page's key is the site-wide key (settings, templates and theme, plugin
-code, library versions) plus the fingerprint of each variable its template
-reads — found by reading the template and everything it extends or
-includes, so a template that starts showing something new depends on it at
-once. The record lives in the cache folder, one per output folder, and is
-written only after a build has been swapped into place; each entry keeps the
-size and modification time of the file it describes, so an output folder
-changed by anything else is rendered again, never trusted.
+code, library versions: plugins/build_record.py) plus the fingerprint of each
+variable its template reads — found by reading the template and everything
+it extends or includes, so a template that starts showing something new
+depends on it at once. It is the ``pages`` section of the build record;
+each entry keeps the size and modification time of the file it describes,
+so an output folder changed by anything else is rendered again, never
+trusted.
+
+It hears the writer through the build events: ``pages_rendering`` (digest
+every piece once), ``page_rendering`` (answer with the previous file when
+the key is unchanged), ``page_rendered`` (keep the new key).
 """
 
 import hashlib
-import importlib.metadata
 import json
 import os
-import shutil
-import sys
 
 from jinja2 import meta
 from pelican.contents import Content
 
-from ..common import output_cache_file, write_json
-from .fingerprint import Fingerprints
+from ..events import render_state
+from ..fingerprint import Fingerprints
 
 # Values every page may read without naming them: filters get SITEURL from
 # the context (relative URLs differ per page) and the output file's name.
 ALWAYS = ("SITEURL", "localsiteurl", "output_file")
-# Settings that say where things are kept, not what is built; BUILD_DATE
-# reaches pages only through what it computes (notice status …), which the
-# pieces' fingerprints carry.
-NOT_RENDERED = frozenset(
-    {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY",
-     "SEARCH_INDEX_LATER", "RENDER_PROCESSES"}
-)
-LIBRARIES = (
-    "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",
-    "pelican-neighbors", "pelican-sitemap", "feedgenerator", "pagefind",
-)
-RECORD_VERSION = 2
+SECTION = "pages"
 _DEBUG = {} if os.environ.get("LINLI_DEBUG_KEYS") else None
 
 
-def _hash_files(digest, root, suffixes=None):
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if suffixes and not name.endswith(suffixes):
-                continue
-            path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
-            with open(path, "rb") as handle:
-                digest.update(hashlib.blake2b(handle.read()).digest())
-
-
-def site_key(settings, theme=True):
-    """What every page depends on: settings, theme, plugin code, versions
-    (without the theme: what reading a file depends on)."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{RECORD_VERSION}|{sys.version}".encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
-    fingerprints = Fingerprints()
-    for name in sorted(settings):
-        if name not in NOT_RENDERED:
-            digest.update(name.encode())
-            digest.update(fingerprints.value(settings[name]).encode())
-    folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]
-    for folder in folders if theme else ():
-        if folder and os.path.isdir(folder):
-            _hash_files(digest, folder)
-    plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    _hash_files(digest, plugins, suffixes=(".py",))
-    return digest.hexdigest()
-
-
-def record_path(settings):
-    return output_cache_file(settings, "linli-renders")
-
-
-def load_record(settings, key):
-    """The previous build's record (its pages and what each template
-    reads), or {} when it was built differently."""
-    try:
-        with open(record_path(settings), encoding="utf-8") as handle:
-            record = json.load(handle)
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(record, dict) or record.get("site") != key:
-        return {}
-    return record
-
-
 class Renders:
-    """One build's use of the record."""
+    """One build's use of the render record."""
 
-    def __init__(self, settings, key, record):
+    def __init__(self, settings, record, links_key=None):
         self.settings = settings
-        self.key = key
-        files = record.get("files")
+        self.record = record
+        self.key = record.site_key
+        stored = record.get(SECTION) or {}
+        if stored.get("site") != self.key:
+            stored = {}  # built differently: every page renders
+        files = stored.get("files")
         self.previous = files if isinstance(files, dict) else {}  # output name -> [key, size, mtime_ns, indexed]
         self.output = os.path.abspath(settings["OUTPUT_PATH"])
         self.current = {}  # output name -> [key, indexed]
-        self.carried = set()  # pages to link from the previous output, not write
         self.index_changed = set()  # pages Pagefind reads that were added or changed
         self.rendered = 0
         self.reused = 0
         # Template name -> the variables it reads. Parsing the templates took
         # a tenth of a rebuild; the same site key means the same templates.
-        templates = record.get("templates")
+        templates = stored.get("templates")
         self._variables = {
             name: frozenset(names) for name, names in (templates.items() if isinstance(templates, dict) else ())
         }
         self._shared = {}
+        self._keys = {}  # output name -> its key, between page_rendering and page_rendered
         self.fingerprints = None
         # From a quick rebuild's snapshot: (piece, deep, shallow) digests of
         # unchanged pieces, and the digest of every address and photo.
         self.seeds = ()
-        self.links_key = None
+        self.links_key = links_key
+        # A quick rebuild's pages that show no changed piece: carried over
+        # without a key being made (the last build's stands).
+        self.carry_unasked = False
 
     # --- what a template reads ------------------------------------------
     def variables(self, template):
@@ -130,13 +74,15 @@ class Renders:
             found = self._variables[template.name] = frozenset(_read_by(template.environment, template.name))
         return found
 
-    def recorded_variables(self, name):
-        """What template ``name`` reads, as the record knows it (None: unknown)."""
-        return self._variables.get(name)
-
     def prepare(self, context):
         if self.fingerprints is None:
             self._start(context)
+
+    def pages_rendering(self, jobs):
+        """Once, before the renderers fork: digests of every piece, what each template reads."""
+        self.prepare(jobs[0].snapshot)
+        for job in jobs:
+            self.variables(job.template)
 
     def page_key(self, template, context):
         self.prepare(context)
@@ -176,43 +122,30 @@ class Renders:
             self.fingerprints.content(piece)
 
     # --- rendering ------------------------------------------------------
-    def render(self, template, context):
+    def page_rendering(self, template, context):
+        """The previous build's file of this page when it can be carried
+        over (its key is unchanged, the file is as that build left it)."""
         name = context["output_file"]
-        key = self.page_key(template, context)
         old = self.previous.get(name)
+        if self.carry_unasked and old is not None and self._unchanged_since_recorded(name, old):
+            key = old[0]
+        else:
+            key = self.page_key(template, context)
         if old is not None and old[0] == key and self._unchanged_since_recorded(name, old):
-            # The writer links the previous file instead of writing this text.
             self.reused += 1
             self.current[name] = [key, old[3]]
-            self.carried.add(name)
-            return ""
+            return os.path.join(self.output, name)
+        self._keys[name] = key
+        return None
+
+    def page_rendered(self, context, text):
+        name = context["output_file"]
         self.rendered += 1
-        text = template.render(context)
         indexed = "data-pagefind-body" in text
-        self.current[name] = [key, indexed]
+        self.current[name] = [self._keys.pop(name), indexed]
+        old = self.previous.get(name)
         if (indexed or (old is not None and old[3])) and (old is None or self._previous_text(name) != text):
             self.index_changed.add(name)
-        return text
-
-    def carry_the_rest(self):
-        """A quick rebuild: every page of the previous build it did not
-        write stays as it is (it is already linked in the staged tree)."""
-        for name, (key, _, _, indexed) in self.previous.items():
-            if name not in self.current:
-                self.current[name] = [key, indexed]
-                self.reused += 1
-
-    def carry_over(self, name, path):
-        """Put the previous build's file at ``path`` (a hard link: the old
-        output is renamed away, never written to) if ``name`` is carried."""
-        if name not in self.carried:
-            return False
-        previous = os.path.join(self.output, name)
-        try:
-            os.link(previous, path)
-        except OSError:
-            shutil.copy2(previous, path)
-        return True
 
     def _unchanged_since_recorded(self, name, old):
         try:
@@ -230,12 +163,11 @@ class Renders:
 
     # --- rendered in several processes (plugins/safety/parallel.py) -------
     def collect(self):
-        return self.current, self.carried, self.index_changed, self.rendered, self.reused, _DEBUG
+        return self.current, self.index_changed, self.rendered, self.reused, _DEBUG
 
     def merge(self, data):
-        current, carried, index_changed, rendered, reused, debug = data
+        current, index_changed, rendered, reused, debug = data
         self.current.update(current)
-        self.carried |= carried
         self.index_changed |= index_changed
         self.rendered += rendered
         self.reused += reused
@@ -268,7 +200,7 @@ class Renders:
             name: sorted(names, key=lambda name: (name is None, name or ""))
             for name, names in sorted(self._variables.items())
         }
-        write_json(record_path(self.settings), {"site": self.key, "files": files, "templates": templates})
+        self.record.put(SECTION, {"site": self.key, "files": files, "templates": templates})
         if _DEBUG is not None:
             with open(os.environ["LINLI_DEBUG_KEYS"], "w", encoding="utf-8") as out:
                 json.dump(_DEBUG, out, indent=1, sort_keys=True)
@@ -315,13 +247,11 @@ def _collect_pieces(value, pieces, depth):
 def _links_key(context):
     """Every address a {filename}/{static} link can reach, and every photo's
     published form (a replaced photo keeps its name but not its size)."""
-    from ..gallery import state
-
     digest = hashlib.blake2b(digest_size=16)
     for group in ("generated_content", "static_content"):
         for path, item in sorted((context.get(group) or {}).items()):
             digest.update(f"{group}|{path}|{getattr(item, 'url', '')}|{getattr(item, 'save_as', '')}\n".encode())
-    registry = state.registry
+    registry = render_state().get("photos")
     if registry is not None:
         fingerprints = Fingerprints()
         for path, photo in sorted(registry.photos.items()):

@@ -1,40 +1,60 @@
-"""What a normal build keeps for the next one's quick rebuild (quick.py).
+"""What a normal build keeps for the next one's quick rebuild (quick.py):
+two sections of the build record (plugins/build_record.py).
 
-``CACHE_PATH/linli-quick-<output folder>.head`` is what is checked first:
-the site key, BUILD_DATE, every content and output file's size and time.
-``.pickle`` is what a quick rebuild renders from: every page's template and
-variables and every feed's items as the writer was given them, each piece
-as it was before the first page was rendered, and the digests the render
-record was keyed with. A build that showed a warning keeps none (the next
-build must show it again), unless all its warnings were broken links, which
-a quick rebuild can tell are still the same.
+``quick`` (a ``QuickHead``) is what is checked first: the site key,
+BUILD_DATE, every content file's size, times and (below a megabyte) digest,
+every output file's size and time, and the warnings the build showed while
+it read the site. ``quick-body`` is what a quick rebuild renders from: every
+page the writer was asked for (``RecordedPage``) and every feed
+(``RecordedFeed``) with the context as they saw it, each piece as it was
+before the first page was rendered, and the digests the render record was
+keyed with.
+
+The body is plain data but for the pieces, which are pickled flat
+(``dump_flat``): each piece is written once, on its own, and a piece
+pointing at another (neighbours, from one end of the site to the other)
+holds a reference to it, not a copy — no recursion as deep as the site.
+
+A build that showed a warning while rendering or finishing keeps none,
+unless all of those were broken links: the link check of a quick rebuild
+reports those again itself. The warnings shown while the site was read (an
+article waiting for its day, a file no notice attaches …) are kept and shown
+again, word for word, by the quick rebuilds that do not read their file.
 """
 
-import contextlib
+import hashlib
+import io
 import logging
 import os
-import sys
-import threading
+import pickle
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pelican import signals
-from pelican.contents import Article, Content, Page
+from pelican.contents import Content
 
-from ..common import build_date, output_cache_file, setting, write_pickle
-from ..events import site_swapped
-from ..safety.atomic import LogCounter
+from .. import build_record
+from ..common import build_date, setting
+from ..events import feed_queued, links_checked, page_queued, render_state, site_swapped
+from .fastpath import PieceRecorder
 
 DEFAULTS = {
     # False: every build reads the whole site (the render record still
     # carries unchanged pages over).
     "QUICK_REBUILD": True,
 }
-VERSION = 1
-# Kinds whose page is "read the file, render the piece's template" (exactly
-# these: notices and albums post-process their body in their own generator).
-FAST_KINDS = (Article, Page)
+VERSION = 2
+HEAD, BODY = "quick", "quick-body"
+# A content file this small is told apart by its digest, not by its times
+# (a save may keep size and modification time); a bigger one (a photo) by
+# size, modification and change time.
+DIGESTED_BELOW = 1 << 20
 
 _recording = None  # what the build in progress keeps for the next one
-headers = {}  # absolute source path -> an article's or page's metadata when it was made, this build
+# The pieces made by the build in progress, a quick one's too: the header
+# a changed file had when the last build read it and the one it has now are
+# taken by the same receiver (the others may change metadata after it).
+_made = PieceRecorder()
 
 
 def enabled(settings):
@@ -46,19 +66,102 @@ def enabled(settings):
     )
 
 
-def snapshot_paths(settings):
-    """(its head: what is checked first, its body: what a quick rebuild renders from)."""
-    return output_cache_file(settings, "linli-quick", ".head"), output_cache_file(settings, "linli-quick", ".pickle")
+class RecordedPage(NamedTuple):
+    """One ``write_file`` call of the last build."""
+
+    name: str  # its output file
+    template: str  # the template's name
+    kind: str  # the class name of the generator whose templates render it
+    context: dict  # the shared context as it was at the call
+    options: dict  # Pelican's named parameters
+    kwargs: dict  # the page's own variables
 
 
-def _forget(settings):
-    for path in snapshot_paths(settings):
-        with contextlib.suppress(OSError):
-            os.remove(path)
+class RecordedFeed(NamedTuple):
+    """One ``write_feed`` call of the last build."""
+
+    items: list
+    context: dict
+    args: tuple
+    kwargs: dict
 
 
-def source_stats(root):
-    """``{path below root: [size, mtime_ns]}`` of every file."""
+class ShownWarning(NamedTuple):
+    """A log record, as plain data, to be shown again as it was."""
+
+    name: str
+    level: int
+    pathname: str
+    lineno: int
+    function: str
+    message: str
+
+    @classmethod
+    def of(cls, log_record):
+        return cls(log_record.name, log_record.levelno, log_record.pathname, log_record.lineno,
+                   log_record.funcName, log_record.getMessage())
+
+    def show(self):
+        log = logging.getLogger(self.name)
+        if log.isEnabledFor(self.level):  # not under `pelican -q`
+            log.handle(logging.LogRecord(
+                self.name, self.level, self.pathname, self.lineno, self.message, None, None, self.function,
+            ))
+
+
+@dataclass
+class QuickHead:
+    """The ``quick`` section: what the next build checks before anything."""
+
+    site: str  # the site key
+    build_date: str
+    sources: dict  # path below content/ -> its stamp (source_stamps)
+    output: dict  # path below output/ -> [size, mtime_ns]
+    level: int  # the root logger's level: above WARNING, warnings were not looked for
+    editable: list  # sources a quick rebuild may read again
+    warnings: list  # ShownWarning shown while the site was read
+    finish_warnings: list  # and while it was rendered and finished (broken links)
+    token: str  # the body written with this head
+    bodies: dict = field(default_factory=dict)  # source -> body put in by quick rebuilds since
+    digests: dict = field(default_factory=dict)  # index in the body's digests -> (deep, shallow) made since
+    version: int = VERSION
+
+
+class _Phase(logging.Handler):
+    """The warnings of a build, by phase: reading the site, then the rest."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.reading = []
+        self.later = []
+        self.writing = False
+
+    def emit(self, log_record):
+        (self.later if self.writing else self.reading).append(ShownWarning.of(log_record))
+
+
+class Recording:
+    def __init__(self, settings):
+        self.settings = settings
+        self.sources = source_stamps(settings["PATH"])  # before anything is read
+        self.pieces = _made
+        self.generators = []
+        self.jobs = []  # RecordedPage
+        self.feeds = []  # RecordedFeed
+        self.kinds = {}  # id(template environment) -> generator class name
+        self.renders = None  # the build's use of the render record (its digests)
+        self.broken_links = 0  # reported by the link check
+        self.warnings = _Phase()
+        logging.getLogger().addHandler(self.warnings)
+
+    def close(self):
+        logging.getLogger().removeHandler(self.warnings)
+
+
+def source_stamps(root):
+    """``{path below root: stamp}`` of every file: its digest when small,
+    else its size, modification and change time (a change time cannot be
+    set back)."""
     found = {}
 
     def walk(folder, prefix):
@@ -66,55 +169,55 @@ def source_stats(root):
             for entry in entries:
                 if entry.is_dir():
                     walk(entry.path, prefix + entry.name + os.sep)
+                    continue
+                stat = entry.stat()
+                if stat.st_size < DIGESTED_BELOW:
+                    with open(entry.path, "rb") as handle:
+                        found[prefix + entry.name] = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
                 else:
-                    stat = entry.stat()
-                    found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+                    found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
     walk(root, "")
     return found
 
 
 def output_manifest(root):
-    return source_stats(root) if os.path.isdir(root) else {}
+    """``{path below root: [size, mtime_ns]}`` of every file."""
+    found = {}
+    for folder, _, names in os.walk(root):
+        prefix = os.path.relpath(folder, root)
+        prefix = "" if prefix == "." else prefix + os.sep
+        for name in names:
+            stat = os.stat(os.path.join(folder, name))
+            found[prefix + name] = [stat.st_size, stat.st_mtime_ns]
+    return found
 
 
-class Recording:
-    def __init__(self, settings, key):
-        self.settings = settings
-        self.key = key  # the site key, before plugins add their defaults
-        self.sources = source_stats(settings["PATH"])  # before anything is read
-        self.generators = []
-        self.pristine = {}  # id(piece) -> (piece, its attributes, its metadata) before rendering
-        self.jobs = []  # (output name, template name, generator kind, snapshot, options, kwargs)
-        self.feeds = []  # (items, context snapshot, args, kwargs)
-        self.kinds = {}  # id(template environment) -> generator class name
-        self.renders = None  # the build's use of the render record (its key, its digests)
-        self.warnings = LogCounter(logging.WARNING)
-        logging.getLogger().addHandler(self.warnings)
-
-    def close(self):
-        logging.getLogger().removeHandler(self.warnings)
-
-
+# --- one build's recording -------------------------------------------------
 def start(pelican):
     """A build starts: keep what the next one may need (not a quick one's)."""
     global _recording
     if _recording is not None:
         _recording.close()
     _recording = None
-    headers.clear()
-    if getattr(pelican, "linli_quick", False):
+    _made.start()
+    if getattr(pelican, "linli_quick", False) or pelican.settings.get("LINLI_CHECK_ONLY"):
         return
-    key = getattr(pelican, "linli_quick_key", None)
-    if key is not None and enabled(pelican.settings):
-        _recording = Recording(pelican.settings, key)
-    elif not pelican.settings.get("LINLI_CHECK_ONLY"):  # `make check` publishes nothing
-        _forget(pelican.settings)
+    if enabled(pelican.settings):
+        _recording = Recording(pelican.settings)
+    else:
+        build_record.of(pelican).put(HEAD, None)
+        build_record.of(pelican).put(BODY, None)
 
 
 def piece_made(content):
-    if type(content) in FAST_KINDS and getattr(content, "source_path", None):
-        headers[os.path.abspath(content.source_path)] = dict(content.metadata)
+    _made.made(content)
+
+
+def headers():
+    """``{absolute source: metadata as made}`` of the articles and pages
+    read by the build in progress."""
+    return _made.headers
 
 
 def generators_done(generators):
@@ -124,122 +227,160 @@ def generators_done(generators):
 
 
 def before_writing(pelican):
-    """Every piece as the pages will see it, before any is rendered (a
-    template filter may leave a memo on a piece)."""
-    if _recording is None:
-        return None
-    from . import current
+    """Every piece as the pages will see it, before any is rendered."""
+    if _recording is not None:
+        from . import current
 
-    _recording.renders = current()
-    for generator in _recording.generators:
-        for value in vars(generator).values():
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, Content) and id(item) not in _recording.pristine:
-                        _recording.pristine[id(item)] = (item, dict(vars(item)), dict(item.metadata))
+        _recording.renders = current()
+        _recording.pieces.before_writing(_recording.generators)
+        _recording.warnings.writing = True
     return None  # not a writer: the safety plugin's is the one
 
 
-def recording():
-    return _recording is not None
-
-
-def record_page(name, template, snapshot, options, kwargs):
-    if _recording is not None and name:  # Pelican writes nothing for an empty name
-        kind = _recording.kinds.get(id(getattr(template, "environment", None)), "")
-        _recording.jobs.append((name, template.name, kind, snapshot, options, kwargs))
-
-
-def record_feed(elements, context, args, kwargs):
+def on_page_queued(writer, job):
     if _recording is not None:
-        _recording.feeds.append((list(elements), dict(context), args, kwargs))
+        kind = _recording.kinds.get(id(getattr(job.template, "environment", None)), "")
+        _recording.jobs.append(RecordedPage(job.name, job.template.name, kind, job.snapshot, job.options, job.kwargs))
+
+
+def on_feed_queued(writer, feed):
+    if _recording is not None:
+        _recording.feeds.append(RecordedFeed(*feed))
+
+
+def on_links_checked(pelican, broken):
+    if _recording is not None:
+        _recording.broken_links = len(broken)
 
 
 def save(pelican, target, **_):
     """The build was published: keep what the next build needs for a quick
-    rebuild (not when it logged a warning: the next build must show it)."""
+    rebuild, when it can vouch for it."""
     global _recording
     recording, _recording = _recording, None
+    update = getattr(pelican, "linli_quick_update", None)
+    if update is not None:
+        _update_head(pelican, target, update)
     if recording is None:
         return
     recording.close()
-    settings = pelican.settings
-    _forget(settings)
-    from .. import links
-
+    build = build_record.of(pelican)
+    build.put(HEAD, None)
+    build.put(BODY, None)
     renders = recording.renders
-    # Broken links a quick rebuild can show again (quick.py); any other warning, none.
-    if recording.warnings.count > len(links.reported) or renders is None or renders.fingerprints is None:
+    # Warnings while rendering or finishing: broken links (which the link
+    # check of a quick rebuild reports again itself), or none kept.
+    if len(recording.warnings.later) > recording.broken_links or renders is None or renders.fingerprints is None:
         return
     if not recording.generators:
         return
-    shared = recording.generators[0].context
-    pieces = {}
-    for piece, _, _ in recording.pristine.values():
-        source = getattr(piece, "source_path", None)
-        if type(piece) in FAST_KINDS and source and os.path.abspath(source) in headers:
-            pieces.setdefault(os.path.abspath(source), piece)
-    from ..gallery import state
-
-    meta = {
-        "version": VERSION,
-        "site": recording.key,
-        "build_date": str(build_date(settings)),
-        "sources": recording.sources,
-        "output": output_manifest(target),
-        # Below WARNING: the warnings it logged were counted (not `pelican -q`).
-        "level": logging.getLogger().getEffectiveLevel(),
-        "bodies": {},  # source -> body put in by quick rebuilds since
-        "digests": {},  # index in the body's digests -> (deep, shallow) made by quick rebuilds since
-        "editable": sorted(pieces),  # sources a quick rebuild may read again
-        "broken_links": list(links.reported),  # (where, message) as the link check reported them
-        "token": os.urandom(16).hex(),  # the body written with this head
-    }
-    data = {
-        "token": meta["token"],
-        "context": shared,
+    editable = recording.pieces.editable()
+    token = os.urandom(16).hex()
+    head = QuickHead(
+        site=build.site_key,
+        build_date=str(build_date(pelican.settings)),
+        sources=recording.sources,
+        output=output_manifest(target),
+        level=logging.getLogger().getEffectiveLevel(),
+        editable=sorted(editable),
+        warnings=recording.warnings.reading,
+        finish_warnings=recording.warnings.later,
+        token=token,
+    )
+    states = recording.pieces.states
+    body = {
+        "token": token,
+        "context": recording.generators[0].context,
         "jobs": recording.jobs,
         "feeds": recording.feeds,
-        "pieces": pieces,
-        "headers": {source: headers[source] for source in pieces},
-        "digests": [entry for entry in renders.fingerprints.pinned() if id(entry[0]) in recording.pristine],
+        "pieces": {source: state.piece for source, state in editable.items()},
+        "headers": {source: state.header for source, state in editable.items()},
+        "digests": [entry for entry in renders.fingerprints.pinned() if id(entry[0]) in states],
         "links_key": renders.fingerprints.links,
-        "registry": state.registry,
+        "render_state": render_state(),
     }
-    _write_snapshot(settings, meta, data, recording.pristine.values())
-
-
-def _write_snapshot(settings, meta, data, pristine):
-    """Pickle with every piece's attributes as they were before rendering.
-    Neighbours point at each other from one end of the site to the other:
-    the pickler recurses that deep, so it runs on a thread with a big stack."""
-    rendered = [(piece, piece.__dict__) for piece, _, _ in pristine]
-    for piece, attributes, metadata in pristine:
-        piece.__dict__ = dict(attributes, metadata=dict(metadata))
-    failed = []
-
-    def dump():
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 1_000_000))
-        try:
-            write_pickle(snapshot_paths(settings)[1], data)
-            write_pickle(snapshot_paths(settings)[0], meta)
-        except Exception as error:  # something a plugin put in the context that cannot be kept
-            failed.append(error)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    size = threading.stack_size(512 * 1024 * 1024)
     try:
-        thread = threading.Thread(target=dump, name="quick-snapshot")
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(size)
-        for piece, attributes in rendered:
-            piece.__dict__ = attributes
-    if failed:
-        logging.getLogger(__name__).debug("quick rebuild snapshot not written: %s", failed[0])
+        data = dump_flat(body, {key: (state.attributes, state.metadata) for key, state in states.items()})
+    except Exception as error:  # something a plugin put in the context that cannot be kept
+        logging.getLogger(__name__).debug("quick rebuild snapshot not kept: %s", error)
+        return
+    build.put(HEAD, head)
+    build.put(BODY, data)
+
+
+def _update_head(pelican, target, update):
+    """After a quick rebuild: the head describes the site it published; the
+    body stays as it was, with the new bodies and digests kept in the head."""
+    head = update.head
+    head.sources = update.sources
+    head.output = output_manifest(target)
+    head.bodies.update(update.bodies)
+    fingerprints = update.renders.fingerprints
+    for index, (piece, deep, shallow) in enumerate(update.digests) if fingerprints is not None else ():
+        made = fingerprints.made(piece)
+        now = (made[0] or deep, made[1] or shallow)
+        if now != (deep, shallow):
+            head.digests[index] = now
+    build_record.of(pelican).put(HEAD, head)
+
+
+# --- the body, pickled flat ---------------------------------------------------
+class _FlatPickler(pickle.Pickler):
+    """Pickles each piece as a reference; its state is written after."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pieces = []
+        self._index = {}
+
+    def persistent_id(self, obj):
+        if isinstance(obj, Content):
+            index = self._index.get(id(obj))
+            if index is None:
+                index = self._index[id(obj)] = len(self.pieces)
+                self.pieces.append(obj)
+            return index, type(obj)
+        return None
+
+
+class _FlatUnpickler(pickle.Unpickler):
+    def __init__(self, file):
+        super().__init__(file)
+        self.pieces = {}
+
+    def persistent_load(self, pid):
+        index, cls = pid
+        piece = self.pieces.get(index)
+        if piece is None:
+            piece = self.pieces[index] = cls.__new__(cls)
+        return piece
+
+
+def dump_flat(data, states):
+    """``data`` as bytes, each piece in it written once, with the state
+    ``states[id(piece)]`` holds ((attributes, metadata): as it was before
+    rendering), else its own."""
+    out = io.BytesIO()
+    pickler = _FlatPickler(out)
+    pickler.dump(data)
+    done = 0
+    while done < len(pickler.pieces):  # a piece's state may name more pieces
+        piece = pickler.pieces[done]
+        attributes, metadata = states.get(id(piece), (vars(piece), piece.metadata))
+        pickler.dump(dict(attributes, metadata=dict(metadata)))
+        done += 1
+    pickler.dump(None)
+    return out.getvalue()
+
+
+def load_flat(data):
+    unpickler = _FlatUnpickler(io.BytesIO(data))
+    loaded = unpickler.load()
+    index = 0
+    while (state := unpickler.load()) is not None:
+        unpickler.pieces[index].__dict__.update(state)
+        index += 1
+    return loaded
 
 
 def register():
@@ -247,4 +388,7 @@ def register():
     signals.content_object_init.connect(piece_made)
     signals.all_generators_finalized.connect(generators_done)
     signals.get_writer.connect(before_writing)
+    page_queued.connect(on_page_queued)
+    feed_queued.connect(on_feed_queued)
+    links_checked.connect(on_links_checked)
     site_swapped.connect(save)

@@ -7,8 +7,10 @@ Post-build steps that must see the finished tree before the swap connect to
 (adds files, e.g. the search index), ``site_verified``
 (checks the finished tree, e.g. links; also run by `make check`) and then
 ``site_complete`` (rewrites files, e.g. precompression): blinker does not keep
-receivers in order, so each stage is its own signal. ``site_swapped`` follows
-the swap (the incremental build's record describes the published files).
+receivers in order, so each stage is its own signal (plugins/events.py).
+``site_swapped`` follows the swap: its receivers put what they keep into the
+build record (plugins/build_record.py), which is then saved, once. Every build
+finishes here, a quick rebuild included.
 """
 
 import glob
@@ -22,6 +24,7 @@ import uuid
 
 from pelican.log import FatalLogger
 
+from .. import build_record, memo
 from ..common import logger
 from ..events import site_complete, site_rendered, site_swapped, site_verified, site_written
 
@@ -123,6 +126,11 @@ def start_build(pelican):
                 handler.setLevel(max(handler.level, root.level))
         root.setLevel(error_counter.level)
     error_counter.count = 0
+    # The memo of pure functions (sanitising, the personal-number scan) for
+    # the files this build reads; a quick rebuild leaves it as it is.
+    build = build_record.of(pelican)
+    quick_or_check = getattr(pelican, "linli_quick", False) or pelican.settings.get("LINLI_CHECK_ONLY")
+    memo.start(build, None if quick_or_check else build.reader_key)
     if pelican.settings.get("LINLI_CHECK_ONLY"):
         # `make check` writes nothing beside output/: photo checks use a temp dir.
         staging = tempfile.mkdtemp(prefix="linli-check-")
@@ -189,6 +197,8 @@ def finish_build(pelican):
         return
     target = swap(pelican)
     site_swapped.send(pelican, target=target)
+    memo.finish()
+    build_record.of(pelican).save()
 
 
 def swap(pelican):

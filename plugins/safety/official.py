@@ -13,7 +13,7 @@ import sys
 from pelican import signals
 
 from ..common import SHANGHAI, build_date, public_site_url
-from . import atomic
+from ..events import site_written
 
 
 def _sitemap_generator():
@@ -64,4 +64,4 @@ def adopt_sitemap():
     signals.finalized.disconnect(generator.finalize)
     signals.content_written.disconnect(generator.queue_page)
     signals.content_written.connect(queue_page)
-    atomic.site_written.connect(write_sitemap)
+    site_written.connect(write_sitemap)

@@ -1,14 +1,16 @@
-"""The one Writer of a Linli build.
+"""The one Writer of a Linli build. It knows no other plugin: it says what
+it does through the build events (plugins/events.py) and asks them one
+question — may this page be carried over from the previous build?
 
 - Two things written to one file are an error naming both, never a silent
   overwrite (Pelican lets a page's ``save_as: index.html`` replace the home
   page) nor a traceback (its FileOverwriteFailedError).
-- A page whose inputs did not change since the last build is carried over
-  instead of rendered (plugins/incremental).
+- Each page is announced when it is asked for (``page_queued``), before it
+  renders (``page_rendering``: a receiver may answer with the previous
+  build's file, which is then linked in instead), after (``page_rendered``)
+  and once written (``file_written`` with its text, or ``file_carried``).
 - Feeds are read off-site, by feed readers: their links and the images in
   their content use the public address even in a relative-URL preview build.
-- Every file it writes is announced on ``file_written`` with its text, still
-  in memory, and the piece it was written for (the link check reads them).
 - Pages are queued while the generators run and rendered afterwards on
   every core (``render_queued``, plugins/safety/parallel.py).
 """
@@ -16,6 +18,7 @@
 import contextlib
 import io
 import os
+import shutil
 from typing import NamedTuple
 
 from blinker import signal
@@ -24,16 +27,14 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
-from .. import incremental
-from ..events import file_carried, file_written
-from ..common import INTRASITE_LINK, public_site_url, relative_path, report_error
-from ..incremental.snapshot import record_feed, record_page, recording
+from ..common import INTRASITE_LINK, SITE_FILES, public_site_url, relative_path, report_error
+from ..events import (
+    feed_queued, file_carried, file_written, page_queued, page_rendered, page_rendering, pages_rendering,
+)
 from . import duplicates, parallel
 
 _MISSING = object()
 _active = None  # the writer of the build in progress
-# Written outside the writer, after it: a page must not take these paths.
-RESERVED = ("sitemap.xml", "pagefind/")
 
 
 
@@ -86,6 +87,37 @@ class Job(NamedTuple):
     kwargs: dict  # the page's own variables (article=…)
 
 
+class FeedJob(NamedTuple):
+    """One ``write_feed`` call."""
+
+    items: list
+    context: dict  # a copy of the shared context at the call
+    args: tuple
+    kwargs: dict
+
+
+class _AskingTemplate:
+    """A template whose render() first asks ``page_rendering`` whether the
+    page can be carried over from the previous build."""
+
+    def __init__(self, template, writer):
+        self._template = template
+        self._writer = writer
+
+    def render(self, context):
+        template, writer = self._template, self._writer
+        for _, previous in page_rendering.send(writer, template=template, context=context):
+            if previous:
+                writer._carried[context["output_file"]] = previous
+                return ""
+        text = template.render(context)
+        page_rendered.send(writer, template=template, context=context, text=text)
+        return text
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+
 class GuardedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -98,6 +130,7 @@ class GuardedWriter(Writer):
         # Pages wait here until the generators are done, then render on every core.
         self._queue = [] if parallel.processes(self.settings, 1 << 30) > 1 else None
         self._last_snapshot = None
+        self._carried = {}  # output name -> the previous build's file it is carried over from
         global _active
         _active = self
 
@@ -106,7 +139,8 @@ class GuardedWriter(Writer):
         options = {"relative_urls": relative_urls, "paginated": paginated, "template_name": template_name,
                    "override_output": override_output, "url": url}
         job = Job(name, template, context, self._snapshot(context), options, kwargs)
-        record_page(name, template, job.snapshot, options, kwargs)
+        if name:  # Pelican writes nothing for an empty name
+            page_queued.send(self, job=job)
         if self._queue is None or not name:
             return self.render_job(job)
         self._queue.append(job)
@@ -116,12 +150,8 @@ class GuardedWriter(Writer):
         """Render every queued page (the generators are done)."""
         jobs, self._queue = self._queue or [], None
         final = {id(job.context): (job.context, dict(job.context)) for job in jobs}
-        renders = incremental.current()
-        if renders is not None and jobs:
-            # Once, before the renderers fork: digests of every piece, what each template reads.
-            renders.prepare(jobs[0].snapshot)
-            for job in jobs:
-                renders.variables(job.template)
+        if jobs:  # once, before the renderers fork
+            pages_rendering.send(self, jobs=jobs)
         try:
             with final_urls():
                 parallel.render(self, jobs)
@@ -137,13 +167,20 @@ class GuardedWriter(Writer):
         self._source = _describe(job.kwargs, job.template)
         self._piece = _piece_source(job.kwargs)
         self._template = getattr(job.template, "name", None)
-        return super().write_file(job.name, incremental.recorded(job.template), job.context, **job.options, **job.kwargs)
+        return super().write_file(job.name, _AskingTemplate(job.template, self), job.context, **job.options,
+                                  **job.kwargs)
+
+    def carry_feed(self, path, previous):
+        """A feed the last build wrote at ``path`` (now at ``previous``),
+        carried over unchanged."""
+        filename = os.path.join(self.output_path, path)
+        self._owners[filename] = self._source = f"订阅 feed {path}"
+        self._link_previous(previous, filename)
+        self._announce(file_carried, path=path, source=None, template=None)
 
     def _snapshot(self, context):
         """A copy of ``context`` as the page would have seen it now; the
         previous copy when nothing in it changed (most pages)."""
-        if self._queue is None and not recording():
-            return context
         last = self._last_snapshot
         if last is not None and last[0] is context and len(last[1]) == len(context) and all(
             value is last[1].get(key, _MISSING) or (type(value) is str and value == last[1].get(key))
@@ -202,7 +239,7 @@ class GuardedWriter(Writer):
             self._announced.append((announcement.name, details))
 
     def write_feed(self, elements, context, *args, **kwargs):
-        record_feed(elements, context, args, kwargs)
+        feed_queued.send(self, feed=FeedJob(list(elements), dict(context), args, kwargs))
         self._source = f"订阅 feed {kwargs.get('path') or (args[0] if args else '?')}"
         self._piece = self._template = None
         public = public_site_url(self.settings)
@@ -221,7 +258,7 @@ class GuardedWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         relative = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
         clash = self._owners.get(filename)
-        if clash is None and relative.startswith(RESERVED):
+        if clash is None and relative.startswith(SITE_FILES):
             clash = f"站点文件 site file {relative}"
         if clash is not None and relative in duplicates.clashing_paths:
             return open(os.devnull, "w", encoding=encoding)
@@ -233,8 +270,9 @@ class GuardedWriter(Writer):
         # the published one (a carried-over page, a renderer that died).
         with contextlib.suppress(FileNotFoundError):
             os.unlink(filename)
-        renders = incremental.current()
-        if renders is not None and renders.carry_over(relative, filename):
+        previous = self._carried.pop(relative, None)
+        if previous is not None:
+            self._link_previous(previous, filename)
             self._announce(file_carried, path=relative, source=self._piece, template=self._template)
             return open(os.devnull, "w", encoding=encoding)
         handle = super()._open_w(filename, encoding, override)
@@ -245,6 +283,17 @@ class GuardedWriter(Writer):
             handle,
             lambda text: self._announce(file_written, path=relative, text=text, source=piece, template=template),
         )
+
+    def _link_previous(self, previous, filename):
+        """The previous build's file, as a hard link (the old output is
+        renamed away, never written to), or a copy."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(filename)
+        os.makedirs(os.path.dirname(filename), exist_ok=True)
+        try:
+            os.link(previous, filename)
+        except OSError:
+            shutil.copy2(previous, filename)
 
     @staticmethod
     def _report_clash(relative, clash, source):

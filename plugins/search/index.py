@@ -9,8 +9,8 @@ import tempfile
 
 from markupsafe import Markup, escape
 
-from .. import incremental
-from ..common import output_cache_file, report_error, setting, write_json
+from .. import build_record, incremental
+from ..common import report_error, setting
 
 DEFAULTS = {
     "SEARCH_INDEX": True,
@@ -25,6 +25,7 @@ DEFAULTS = {
 }
 PARTS_FOLDER = "parts"  # pagefind/parts/2/ …: the parts after the first
 PARTS_FILE = "linli-parts.json"  # pagefind/linli-parts.json: their addresses, for search.js
+SECTION = "search"  # of the build record: the pages and files of each part
 
 KIND_LABELS = {"Article": None, "Page": "页面", "Album": "相册"}
 
@@ -61,12 +62,13 @@ def build_index(pelican, output_path, **_):
     renders = incremental.current()
     pages = renders.indexed_pages() if renders is not None else _pages_read_by_pagefind(output_path)
     parts = plan_parts(pages, int(setting(settings, "SEARCH_PART_PAGES", DEFAULTS)))
-    previous = _load_record(settings)
+    previous = _load_record(pelican)
     changed = renders.index_changes() if renders is not None else set(pages)
+    published = os.path.join(renders.output, "pagefind") if renders is not None else None
     stale = [
         number for number, members in enumerate(parts)
         if number >= len(previous) or previous[number]["pages"] != members or previous[number].get("pending")
-        or changed.intersection(members)
+        or changed.intersection(members) or not _intact(published, number, previous[number].get("files"))
     ]
     if stale and setting(settings, "SEARCH_INDEX_LATER", DEFAULTS) and _copy_previous(output_path, renders):
         # `make devserver`: the page first, the index after it (index_later).
@@ -74,7 +76,34 @@ def build_index(pelican, output_path, **_):
         pelican.linli_search_record = [{"pages": members, "pending": True} for members in parts]
         return
     build_parts(output_path, parts, set(stale) if renders is not None else None, renders)
-    pelican.linli_search_record = [{"pages": members} for members in parts]
+    bundle = os.path.join(output_path, "pagefind")
+    pelican.linli_search_record = [
+        {"pages": members, "files": _part_files(bundle, number)} for number, members in enumerate(parts)
+    ]
+
+
+def _part_folder(bundle, number):
+    return bundle if number == 0 else os.path.join(bundle, PARTS_FOLDER, str(number + 1))
+
+
+def _part_files(bundle, number):
+    """``{path: size}`` of a part's files (the first part's without the others)."""
+    root = _part_folder(bundle, number)
+    found = {}
+    for folder, dirs, names in os.walk(root):
+        if folder == root and number == 0:
+            dirs[:] = [name for name in dirs if name != PARTS_FOLDER]
+        for name in names:
+            path = os.path.join(folder, name)
+            if not (folder == root and name == PARTS_FILE):
+                found[os.path.relpath(path, root)] = os.path.getsize(path)
+    return found
+
+
+def _intact(bundle, number, files):
+    """The published part holds every file it was made with (one deleted
+    by hand is made again)."""
+    return bundle is not None and files is not None and _part_files(bundle, number) == files
 
 
 def plan_parts(pages, size):
@@ -179,23 +208,23 @@ def index_later(pelican, started=None):
         os.rename(bundle, published)
         shutil.rmtree(old, ignore_errors=True)
         if parts:
-            pelican.linli_search_record = [{"pages": members} for members in parts]
+            pelican.linli_search_record = [
+                {"pages": members, "files": _part_files(published, number)} for number, members in enumerate(parts)
+            ]
             save_record(pelican)
+            build_record.of(pelican).save()
 
 
 def save_record(pelican, **_):
     """What each part of the published index holds (after the swap)."""
-    record = getattr(pelican, "linli_search_record", None)
-    if record is not None and pelican.settings.get("CACHE_PATH"):
-        write_json(output_cache_file(pelican.settings, "linli-search"), {"parts": record})
+    parts = getattr(pelican, "linli_search_record", None)
+    if parts is not None and pelican.settings.get("CACHE_PATH"):
+        build_record.of(pelican).put(SECTION, {"parts": parts})
 
 
-def _load_record(settings):
-    try:
-        with open(output_cache_file(settings, "linli-search"), encoding="utf-8") as handle:
-            parts = json.load(handle)["parts"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+def _load_record(pelican):
+    stored = build_record.of(pelican).get(SECTION)
+    parts = stored.get("parts") if isinstance(stored, dict) else None
     return parts if isinstance(parts, list) and all(isinstance(part, dict) for part in parts) else []
 
 

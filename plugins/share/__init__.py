@@ -5,8 +5,9 @@ sites use, and JSON-LD — so a link pasted into WeChat shows a card.
 
 from pelican import signals
 
-from ..safety import parallel
+from .. import build_record
 from ..events import site_swapped
+from ..safety import parallel
 from . import qr
 from .cards import share_info
 
@@ -17,15 +18,16 @@ def add_filters(generator):
 
 
 def load_codes(pelican):
-    qr.load(pelican.settings.get("CACHE_PATH"))
+    qr.load(build_record.of(pelican))
 
 
 def save_codes(pelican, **_):
-    qr.save(pelican.settings.get("CACHE_PATH"))
+    if pelican.settings.get("CACHE_PATH"):
+        qr.save(build_record.of(pelican))
 
 
 def register():
-    signals.initialized.connect(load_codes)
+    signals.get_generators.connect(load_codes)
     signals.generator_init.connect(add_filters)
     site_swapped.connect(save_codes)  # after the pages are rendered (on every core)
     parallel.keep("share-qr", qr.made, qr.adopt)

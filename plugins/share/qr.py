@@ -1,28 +1,24 @@
 """Share QR codes: zxing-cpp's compiled encoder (about 0.5 ms a code, where
 segno's pure-Python mask search took 7 ms — most of a 1,000-article build),
-drawn as a small scalable SVG, and kept across builds in the cache folder,
-keyed by URL, so a rebuild makes only the codes of new addresses."""
+drawn as a small scalable SVG, and kept across builds in the build record
+(its ``qr`` section), keyed by URL, so a rebuild makes only the codes of new
+addresses."""
 
-import json
-import os
 import re
 
 import zxingcpp
 from markupsafe import Markup, escape
 
-from ..common import write_json
-
 LABEL = "用手机扫码打开本页"
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
-CACHE_FILE = "share-qr.json"
+SECTION = "qr"
 # Bump when the drawing below changes, so cached drawings are made again.
 DRAWING_VERSION = "1"
 
 _DARK_RUN = re.compile(rb"\x00+")
 _drawings = {}  # url -> SVG path data, shared by every build in this process
 _made = {}  # the same, for the codes drawn since the last save
-_loaded_from = set()
-_pending = set()  # cache folders to read before the next code is drawn
+_pending = []  # build records to read before the next code is drawn
 
 
 def qr_path(url):
@@ -39,37 +35,26 @@ def qr_path(url):
     return f"{size + 2 * QUIET_ZONE}|{''.join(parts)}"
 
 
-def load(cache_path):
-    """The drawings a previous build kept, read when the first code is asked
-    for (once per process and folder): a rebuild that renders no page does
-    not read thousands of them."""
-    if cache_path and cache_path not in _loaded_from:
-        _pending.add(cache_path)
+def load(build):
+    """The drawings the build record keeps, read when the first code is
+    asked for: a rebuild that renders no page does not read thousands."""
+    _pending[:] = [build]
 
 
 def _read_pending():
     while _pending:
-        _read(_pending.pop())
+        stored = _pending.pop().get(SECTION)
+        if isinstance(stored, dict) and stored.get("version") == DRAWING_VERSION:
+            for url, path in stored.get("codes", {}).items():
+                _drawings.setdefault(url, path)
 
 
-def _read(cache_path):
-    _loaded_from.add(cache_path)
-    try:
-        with open(os.path.join(cache_path, CACHE_FILE), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
+def save(build):
+    """Keep this build's drawings for the next one."""
+    if not _made:
         return
-    if isinstance(data, dict) and data.get("version") == DRAWING_VERSION:
-        for url, path in data.get("codes", {}).items():
-            _drawings.setdefault(url, path)
-
-
-def save(cache_path):
-    """Keep this build's drawings for the next one (written atomically)."""
-    if not cache_path or not _made:
-        return
-    _read_pending()  # the file keeps the codes this build did not ask for
-    write_json(os.path.join(cache_path, CACHE_FILE), {"version": DRAWING_VERSION, "codes": dict(sorted(_drawings.items()))})
+    _read_pending()  # the record keeps the codes this build did not ask for
+    build.put(SECTION, {"version": DRAWING_VERSION, "codes": dict(sorted(_drawings.items()))})
     _made.clear()
 
 

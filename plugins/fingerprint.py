@@ -19,7 +19,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
-from ..common import INTRASITE_LINK
+from .common import INTRASITE_LINK
 
 # Attributes that are the build itself, not the piece: the shared context
 # (every other piece), the settings (in the site-wide key) and memos that a
@@ -193,7 +193,7 @@ class Fingerprints:
             parts.append("t" + getattr(value, "__qualname__", type(value).__qualname__))
 
 
-# --- which values show a changed piece (quick.py) -----------------------------
+# --- which values show a changed piece (plugins/incremental/quick.py) ---------
 _PLAIN = frozenset({str, int, bool, float, type(None), datetime.datetime, datetime.date, SafeDatetime, Markup})
 
 
@@ -202,11 +202,9 @@ class Reach:
     them: a piece in full (its attributes), a piece it points at by its own
     attributes only."""
 
-    def __init__(self, changed, recorded_variables):
+    def __init__(self, changed):
         self.changed = changed  # ids of the changed pieces
-        self.recorded_variables = recorded_variables  # template name -> the variables it reads, or None
         self._pieces = {}  # id(piece) -> whether it shows a changed piece
-        self._values = {}  # id(shared list) -> the same
 
     def is_changed(self, piece):
         return id(piece) in self.changed
@@ -222,24 +220,6 @@ class Reach:
 
     def any(self, values):
         return any(self._in(value, inside=False, active=set()) for value in values)
-
-    def page_shows(self, job):
-        """Whether a page (a writer's job as the snapshot keeps it) reads a changed piece."""
-        _, template, _, snapshot, _, kwargs = job
-        names = self.recorded_variables(template)
-        if names is None or None in names:
-            names = set(snapshot) | set(kwargs)
-        values = [snapshot[name] for name in names if name in snapshot and name not in kwargs]
-        # A listing's pages are made from its lists (articles_page …).
-        values += [value for key, value in kwargs.items()
-                   if key in names or any(name.startswith(key + "_") for name in names)]
-        for value in values:
-            shared = self._values.get(id(value))
-            if shared is None:
-                shared = self._values[id(value)] = self._in(value, inside=False, active=set())
-            if shared:
-                return True
-        return False
 
     def _in(self, value, inside, active):
         kind = type(value)

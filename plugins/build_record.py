@@ -1,0 +1,154 @@
+"""The build record: what a build keeps for the next one, in one file per
+output folder (``CACHE_PATH/linli-build-<output folder>.pickle``).
+
+Like Sphinx's environment it is one versioned record, loaded when a build
+starts and saved once, after the build was swapped into place
+(plugins/safety/atomic.py); a build that fails saves nothing, so the record
+always describes the published site. It is made of **sections**, each
+owned by one plugin, which alone reads and writes it and says when its
+content is still valid (most hold the site key they were made with):
+
+| section | owner | what it holds |
+|---|---|---|
+| ``pages`` | incremental | each page's key, size and time; what each template reads |
+| ``quick`` / ``quick-body`` | incremental (snapshot) | what a quick rebuild checks first / renders from |
+| ``links`` | links | each page's links and ids; the last report of broken links |
+| ``search`` | search | the pages and files of each part of the index |
+| ``memo`` | the foundation (memo.py) | results of pure functions of a text |
+| ``qr`` | share | QR drawings by address |
+
+A section is kept as the bytes it was loaded as until its owner asks for
+it, so a build reads the big snapshot body only when it uses it and writes
+an unchanged section back without pickling it again.
+
+The site key — what every page depends on (settings, theme, plugin code,
+library versions) — is computed here once per build (``site_key``).
+"""
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+
+from .common import output_cache_file, read_pickle, write_pickle
+
+VERSION = 1
+# Settings that say where things are kept, not what is built; BUILD_DATE
+# reaches pages only through what it computes (notice status …), which the
+# pieces' fingerprints carry.
+NOT_RENDERED = frozenset(
+    {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY",
+     "SEARCH_INDEX_LATER", "RENDER_PROCESSES"}
+)
+LIBRARIES = (
+    "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",
+    "pelican-neighbors", "pelican-sitemap", "feedgenerator", "pagefind",
+)
+PLUGINS_FOLDER = os.path.dirname(os.path.abspath(__file__))
+
+
+class BuildRecord:
+    """One output folder's record, as the last published build left it."""
+
+    def __init__(self, path, sections=None, site_key=None, reader_key=None):
+        self.path = path
+        self.site_key = site_key  # settings, theme, plugin code, libraries
+        self.reader_key = reader_key  # the same without the theme: what reading a file depends on
+        self._stored = dict(sections or {})  # name -> pickled bytes, as loaded
+        self._values = {}  # name -> value, decoded or put by this build
+        self._changed = set()
+
+    @classmethod
+    def load(cls, settings):
+        """The record of ``settings``' output folder (empty when missing,
+        cut short or of another version), with this build's keys."""
+        path = output_cache_file(settings, "linli-build", ".pickle")
+        stored = read_pickle(path) if settings.get("CACHE_PATH") else None
+        sections = None
+        if isinstance(stored, dict) and stored.get("version") == VERSION and isinstance(stored.get("sections"), dict):
+            sections = stored["sections"]
+        return cls(path, sections, site_key(settings), site_key(settings, theme=False))
+
+    def get(self, name, default=None):
+        """The section's value (decoded on first use), or ``default``."""
+        if name in self._values:
+            return self._values[name]
+        stored = self._stored.get(name)
+        if stored is None:
+            return default
+        try:
+            value = pickle.loads(stored)
+        except Exception:  # written by other code: as good as missing
+            value = default
+        self._values[name] = value
+        return value
+
+    def put(self, name, value):
+        """Keep ``value`` as the section (None removes it) when the build is saved."""
+        self._values[name] = value
+        self._changed.add(name)
+
+    def save(self):
+        """Write the record (the build was published); unchanged sections
+        are written back as they were read."""
+        if not self._changed:
+            return
+        sections = {name: data for name, data in self._stored.items() if name not in self._changed}
+        for name in self._changed:
+            if self._values[name] is not None:
+                sections[name] = pickle.dumps(self._values[name], protocol=pickle.HIGHEST_PROTOCOL)
+        write_pickle(self.path, {"version": VERSION, "sections": sections})
+        self._stored, self._changed = sections, set()
+
+
+def of(pelican):
+    """The record of the build ``pelican`` is running (loaded on first use:
+    ``QuickPelican.run`` loads it before anything else)."""
+    record = getattr(pelican, "linli_record", None)
+    if record is None:
+        record = pelican.linli_record = BuildRecord.load(pelican.settings)
+    return record
+
+
+def start(pelican):
+    """A build starts: the record as it is on disk now."""
+    pelican.linli_record = BuildRecord.load(pelican.settings)
+    return pelican.linli_record
+
+
+def _hash_files(digest, root, suffixes=None):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if suffixes and not name.endswith(suffixes):
+                continue
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
+            with open(path, "rb") as handle:
+                digest.update(hashlib.blake2b(handle.read()).digest())
+
+
+def site_key(settings, theme=True):
+    """What every page depends on: settings, theme, plugin code, versions
+    (without the theme: what reading a file depends on)."""
+    from .fingerprint import Fingerprints
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{VERSION}|{sys.version}".encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    fingerprints = Fingerprints()
+    for name in sorted(settings):
+        if name not in NOT_RENDERED:
+            digest.update(name.encode())
+            digest.update(fingerprints.value(settings[name]).encode())
+    folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]
+    for folder in folders if theme else ():
+        if folder and os.path.isdir(folder):
+            _hash_files(digest, folder)
+    _hash_files(digest, PLUGINS_FOLDER, suffixes=(".py",))
+    return digest.hexdigest()
