@@ -202,9 +202,11 @@ class Reach:
     them: a piece in full (its attributes), a piece it points at by its own
     attributes only."""
 
-    def __init__(self, changed):
+    def __init__(self, changed, recorded_variables):
         self.changed = changed  # ids of the changed pieces
+        self.recorded_variables = recorded_variables  # template name -> the variables it reads, or None
         self._pieces = {}  # id(piece) -> whether it shows a changed piece
+        self._values = {}  # id(shared list) -> the same
 
     def is_changed(self, piece):
         return id(piece) in self.changed
@@ -220,6 +222,24 @@ class Reach:
 
     def any(self, values):
         return any(self._in(value, inside=False, active=set()) for value in values)
+
+    def page_shows(self, template, context, kwargs):
+        """Whether a page (template name, the shared context and its own
+        variables as the writer was given them) reads a changed piece."""
+        names = self.recorded_variables(template)
+        if names is None or None in names:
+            names = set(context) | set(kwargs)
+        values = [context[name] for name in names if name in context and name not in kwargs]
+        # A listing's pages are made from its lists (articles_page …).
+        values += [value for key, value in kwargs.items()
+                   if key in names or any(name.startswith(key + "_") for name in names)]
+        for value in values:
+            shared = self._values.get(id(value))
+            if shared is None:
+                shared = self._values[id(value)] = self._in(value, inside=False, active=set())
+            if shared:
+                return True
+        return False
 
     def _in(self, value, inside, active):
         kind = type(value)

@@ -1,56 +1,72 @@
 """Results of pure functions of a text, kept from one build to the next
-(the ``memo`` section of the build record, plugins/build_record.py): a rebuild sanitises and scans for personal
-numbers only the bodies it has not seen. Pelican's content cache keeps what
-the readers made; this keeps what happens to it after (plugins/safety,
-plugins/privacy), which runs on every content object of every build.
+(the ``memo`` section of the build record, plugins/build_record.py): a
+rebuild sanitises and scans for personal numbers only the bodies it has not
+seen. Pelican's content cache keeps what the readers made; this keeps what
+happens to it after (plugins/safety, plugins/privacy), which runs on every
+content object of every build.
 
 A memo is only as good as its function is pure: each holds the reader key
 (settings, plugin code, library versions) of the build that wrote it and is
 dropped whole when that changes. Only results are kept, never verdicts: a
 body with a personal number is reported again on every build.
+
+The build's lifecycle (plugins/safety/atomic.py) starts and finishes it.
 """
 
 import hashlib
 
 SECTION = "memo"
 
-_key = None  # the reader key of the build in progress; None: nothing is remembered
-_record = None  # the build record it is kept in
-_previous = {}  # name -> {digest: value}, as the last build left them
-_used = {}  # the same, for what this build asked
+
+class Memo:
+    """One build's memo: what the last build left (``previous``) and what
+    this one asked (``used``), by function name and digest of the text."""
+
+    def __init__(self, record=None, key=None):
+        self.record = record
+        self.key = key  # None: nothing is remembered
+        self.previous = {}
+        self.used = {}
+        stored = record.get(SECTION) if record is not None and key is not None else None
+        if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("memos"), dict):
+            self.previous = stored["memos"]
+
+    def remembered(self, name, text, compute):
+        if self.key is None:
+            return compute(text)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        used = self.used.setdefault(name, {})
+        value = used.get(digest)
+        if value is None:
+            value = self.previous.get(name, {}).get(digest)
+            if value is None:
+                value = compute(text)
+            used[digest] = value
+        return value
+
+    def keep(self):
+        """Keep what this build used (and only that, so the record never grows
+        beyond the site), unless it is what the record holds already."""
+        if self.key is not None and self.used != self.previous:
+            self.record.put(SECTION, {"key": self.key, "memos": self.used})
+
+
+_current = Memo()  # of the build in progress
 
 
 def remembered(name, text, compute):
     """``compute(text)``, or what it gave for the same text before."""
-    if _key is None:
-        return compute(text)
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    used = _used.setdefault(name, {})
-    value = used.get(digest)
-    if value is None:
-        value = _previous.get(name, {}).get(digest)
-        if value is None:
-            value = compute(text)
-        used[digest] = value
-    return value
+    return _current.remembered(name, text, compute)
 
 
 def start(record, key):
     """A build starts: what ``record`` keeps, when it was made with ``key``
-    (None: remember nothing, keep the section as it is)."""
-    global _key, _record
-    _key, _record = key, record
-    _used.clear()
-    _previous.clear()
-    stored = record.get(SECTION) if key is not None else None
-    if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("memos"), dict):
-        _previous.update(stored["memos"])
+    (None: remember nothing, leave the section as it is)."""
+    global _current
+    _current = Memo(record, key)
 
 
 def finish():
-    """Keep what this build used (and only that, so the record never grows
-    beyond the site), unless it is what the record holds already."""
-    global _key, _record
-    if _key is not None and _used != _previous:
-        _record.put(SECTION, {"key": _key, "memos": {name: dict(values) for name, values in _used.items()}})
-    _key = _record = None
+    global _current
+    _current.keep()
+    _current = Memo()

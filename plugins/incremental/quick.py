@@ -45,6 +45,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from .. import build_record
 from ..common import SITE_FILES, build_date, logger, relative_path
 from ..events import use_render_state
+from ..safety.writer import Job
 from ..fingerprint import Reach
 from . import snapshot
 from .fastpath import PieceState, Problems, Refused, read_again
@@ -186,8 +187,10 @@ def _rebuild(pelican, build, head, sources, changed):
             with _only(problems):
                 body = _body(build, head)
                 use_render_state(body["render_state"])  # the photos and asset names the pages were rendered with
-                generators, feeds, bodies = _plan(pelican, head, body, changed, kinds, renders)
+                generators, reach, bodies = _plan(pelican, head, body, changed, kinds, renders)
                 problems.check()
+                writer = pelican._get_writer()
+                jobs, feeds = _reached(writer, body, generators, reach, renders)
         finally:
             linked()
     except Refused as why:
@@ -201,8 +204,7 @@ def _rebuild(pelican, build, head, sources, changed):
     pelican.linli_quick_update = QuickUpdate(head, sources, bodies, body["digests"], renders)
     for warning in head.warnings:  # what the last build said while reading the files not read now
         warning.show()
-    writer = pelican._get_writer()
-    _write(writer, body, generators, feeds, renders.output)
+    _write(writer, body, jobs, feeds, renders.output)
     signals.finalized.send(pelican)  # the queued pages render, the build finishes and is swapped in
     print(f"快速重建：只读了改动的稿件 / quick rebuild: only the edited files were read ({renders.rendered} pages)",
           file=sys.stderr)
@@ -247,15 +249,30 @@ def _plan(pelican, head, body, changed, kinds, renders):
         old._content = bodies[source] = read_again(
             generator.readers, generator.path, source, state, snapshot.headers(), shared,
         )
-    reach = Reach({id(pieces[source]) for source in changed})
+    reach = Reach({id(pieces[source]) for source in changed}, renders.recorded_variables)
     # Every address and photo is as it was: the body's own links aside, which its fingerprint holds.
     renders.links_key = body["links_key"]
     renders.seeds = [
         (piece, None if reach.shows(piece) else deep, None if reach.is_changed(piece) else shallow)
         for piece, deep, shallow in body["digests"]
     ]
+    return generators, reach, bodies
+
+
+def _reached(writer, body, generators, reach, renders):
+    """The last build's pages as the writer's jobs, each with whether it
+    shows a changed piece (the others are carried over without being asked
+    for: their entries in the render record stand), and the feeds that do."""
+    jobs = []
+    for page in body["jobs"]:
+        template = _LazyTemplate(generators[page.kind].env, page.template)
+        job = Job(page.name, template, body["context"], page.context, page.options, page.kwargs)
+        shows = reach.page_shows(page.template, page.context, page.kwargs)
+        if not shows and not renders.carried_unasked(writer.output_names(job)):
+            raise Refused(f"the render record does not know {page.name}")
+        jobs.append((job, shows))
     feeds = {id(feed) for feed in body["feeds"] if reach.any(feed.items)}
-    return generators, feeds, bodies
+    return jobs, feeds
 
 
 class _LazyTemplate:
@@ -270,15 +287,18 @@ class _LazyTemplate:
         return self.environment.get_template(self.name).render(context)
 
 
-def _write(writer, body, generators, feeds, published):
-    """Ask the writer for every page and feed of the last build, as the
-    generators did: with the shared context as it was at each call."""
+def _write(writer, body, jobs, feeds, published):
+    """The last build's pages and feeds: those that show a changed piece
+    asked of the writer as the generators asked for them (with the shared
+    context as it was at each call), the others carried over."""
     shared = body["context"]
-    for page in body["jobs"]:
-        shared.clear()
-        shared.update(page.context)
-        template = _LazyTemplate(generators[page.kind].env, page.template)
-        writer.write_file(page.name, template, shared, **page.options, **page.kwargs)
+    for job, shows in jobs:
+        if shows:
+            shared.clear()
+            shared.update(job.snapshot)
+            writer.write_file(job.name, job.template, shared, **job.options, **job.kwargs)
+        else:
+            writer.carry_job(job, published)
     for feed in body["feeds"]:
         path = feed.kwargs.get("path") or feed.args[0]
         if id(feed) in feeds:

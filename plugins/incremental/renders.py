@@ -63,9 +63,6 @@ class Renders:
         # unchanged pieces, and the digest of every address and photo.
         self.seeds = ()
         self.links_key = links_key
-        # A quick rebuild's pages that show no changed piece: carried over
-        # without a key being made (the last build's stands).
-        self.carry_unasked = False
 
     # --- what a template reads ------------------------------------------
     def variables(self, template):
@@ -73,6 +70,24 @@ class Renders:
         if found is None:
             found = self._variables[template.name] = frozenset(_read_by(template.environment, template.name))
         return found
+
+    def recorded_variables(self, name):
+        """What template ``name`` reads, as the record knows it (None: unknown)."""
+        return self._variables.get(name)
+
+    def carried_unasked(self, names):
+        """A quick rebuild carried these pages over without asking (they show
+        no changed piece): the last build's entries stand. False when one is
+        not in the record as it is in output/."""
+        for name in names:
+            old = self.previous.get(name)
+            if old is None or not self._unchanged_since_recorded(name, old):
+                return False
+        for name in names:
+            old = self.previous[name]
+            self.current[name] = [old[0], old[3]]
+            self.reused += 1
+        return True
 
     def prepare(self, context):
         if self.fingerprints is None:
@@ -127,10 +142,7 @@ class Renders:
         over (its key is unchanged, the file is as that build left it)."""
         name = context["output_file"]
         old = self.previous.get(name)
-        if self.carry_unasked and old is not None and self._unchanged_since_recorded(name, old):
-            key = old[0]
-        else:
-            key = self.page_key(template, context)
+        key = self.page_key(template, context)
         if old is not None and old[0] == key and self._unchanged_since_recorded(name, old):
             self.reused += 1
             self.current[name] = [key, old[3]]

@@ -22,6 +22,7 @@ import shutil
 from typing import NamedTuple
 
 from blinker import signal
+from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
@@ -195,21 +196,48 @@ class GuardedWriter(Writer):
         """What rendering the page would have left in the shared context
         (Pelican points ``localsiteurl`` at the last page written, and
         content objects read it), so the next page queued sees it too."""
-        options, name = job.options, job.name
+        options = job.options
         if not options["relative_urls"] and "localsiteurl" not in job.kwargs:
             return
-        paginated = options["paginated"]
-        if paginated is None:
-            paginated = {key: value for key, value in job.kwargs.items() if key in ("articles", "dates")}
-        template_name = options["template_name"]
-        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-            paginator = Paginator(name, options["url"], next(iter(paginated.values())), self.settings, per_page)
-            name = paginator.page(paginator.num_pages).save_as
+        name = self.output_names(job)[-1]
         value = path_to_url(get_relative_path(name)) if options["relative_urls"] else job.context.get("localsiteurl")
         value = job.kwargs.get("localsiteurl", value)
         if value:
             job.context["localsiteurl"] = value
+
+    def output_names(self, job):
+        """The files Pelican's write_file makes of ``job``: one, or one a
+        page of a paginated listing."""
+        options = job.options
+        paginated = options["paginated"]
+        if paginated is None:
+            paginated = {key: value for key, value in job.kwargs.items() if key in ("articles", "dates")}
+        template_name = options["template_name"]
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            return [job.name]
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginator = Paginator(job.name, options["url"], next(iter(paginated.values())), self.settings, per_page)
+        return [paginator.page(number).save_as for number in range(1, paginator.num_pages + 1)]
+
+    def carry_job(self, job, previous):
+        """Every file of ``job`` as the last build wrote it (in the folder
+        ``previous``), carried over without rendering, and announced as
+        carried pages are (``file_carried``, Pelican's ``content_written``):
+        a quick rebuild's pages that show no changed piece."""
+        self._source = _describe(job.kwargs, job.template)
+        piece, template = _piece_source(job.kwargs), getattr(job.template, "name", None)
+        context = {**job.snapshot, **job.kwargs}
+        for name in self.output_names(job):
+            filename = os.path.join(self.output_path, name)
+            clash = self._owners.get(filename)
+            if clash is not None:
+                self._report_clash(name, clash, self._source)
+                continue
+            self._owners[filename] = self._source
+            if not os.path.exists(filename):
+                self._link_previous(os.path.join(previous, name), filename)
+            self._announce(file_carried, path=name, source=piece, template=template)
+            signals.content_written.send(filename, context={**context, "output_file": name})
 
     # --- a forked renderer (plugins/safety/parallel.py) -----------------
     def announce_to(self, announced):
