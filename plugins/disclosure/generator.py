@@ -235,7 +235,7 @@ class DisclosureGenerator(Generator):
     def _note(item):
         """One sentence for residents (and the inspector) on the item's state."""
         state = item.state
-        what = f"{state.period.label}的公开" if state.period else "本事项"
+        what = state.period.label if state.period else "本事项"
         if state.key == schedule.OVERDUE:
             return f"{what}应于 {state.due.isoformat()} 前公开，已逾期 {state.days_late} 天。"
         if state.key == schedule.SOON:

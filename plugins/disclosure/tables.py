@@ -177,17 +177,18 @@ def _mark_cell(match, row_header):
     if row_header:
         return f'<th scope="row"{attrs}>{text}</th>'
     plain = _plain(_text(text))
-    if plain and plain not in ("-", "—") and number(plain) is not None:
+    if ("." in plain or "," in plain) and number(plain) is not None:
         return f'<td class="num"{attrs}>{text}</td>'
     return f"<td{attrs}>{text}</td>"
 
 
 def _mark_row(row_html, total):
-    first = [True]
+    """A body row; in a total row the cell saying 合计/小计 heads the row."""
+    labelled = [False]
 
     def cell(match):
-        header = total and first[0] and match["tag"] == "td"
-        first[0] = False
+        header = total and not labelled[0] and total_kind([_text(match["text"])]) is not None
+        labelled[0] = labelled[0] or header
         return _mark_cell(match, header)
 
     cells = _CELL.sub(cell, row_html)
