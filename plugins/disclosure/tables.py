@@ -121,6 +121,7 @@ def check_totals(table):
             since_subtotal.append((line, cells))
             continue
         rows = since_subtotal if kind == "subtotal" else since_total
+        label = next((_plain(cell) for cell in cells if _plain(cell)), "")
         for column, cell in enumerate(cells):
             if column == 0 or total_kind([cell]):
                 continue
@@ -138,13 +139,13 @@ def check_totals(table):
                 added += value
             if bad is not None:
                 problems.append((bad[0], (
-                    f"“{name}”一栏的“{bad[1]}”不是数字，无法核对{_plain(cells[0])} / "
+                    f"“{name}”一栏的“{bad[1]}”不是数字，无法核对{label} / "
                     f"{bad[1]!r} in column {name!r} is not a number: the total cannot be checked"
                 )))
                 continue
             if added != stated:
                 problems.append((line, (
-                    f"{_plain(cells[0])}与各行之和不符：“{name}”写的是 {_format(stated)}，"
+                    f"{label}与各行之和不符：“{name}”写的是 {_format(stated)}，"
                     f"上面 {len(rows)} 行相加是 {_format(added)}（相差 {_format(stated - added)}） / "
                     f"stated total {_format(stated)} in column {name!r} does not equal the sum of its "
                     f"{len(rows)} rows, {_format(added)}"
