@@ -164,6 +164,7 @@ _ROW = re.compile(r"<tr>(?P<cells>.*?)</tr>", re.S)
 _CELL = re.compile(r"<(?P<tag>t[hd])(?P<attrs>[^>]*)>(?P<text>.*?)</t[hd]>", re.S)
 _TBODY = re.compile(r"<tbody>(?P<rows>.*?)</tbody>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
+_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
 
 
 def _text(markup):
@@ -180,6 +181,8 @@ def _mark_cell(match, row_header):
     plain = _plain(_text(text))
     if ("." in plain or "," in plain) and number(plain) is not None:
         return f'<td class="num"{attrs}>{text}</td>'
+    if _DATE.match(plain):
+        return f'<td class="date"{attrs}>{text}</td>'
     return f"<td{attrs}>{text}</td>"
 
 
