@@ -1,6 +1,7 @@
-"""居务公开 on paper: a finance notice prints on A4 with every row of its
-table and its totals, the catalogue prints every item without the site's
-navigation — what the office posts on the 居务公开栏 and shows an inspector."""
+"""居务公开 on paper and in search: a finance notice prints on A4 with every
+row of its table and its totals, the catalogue prints every item without the
+site's navigation (what the office posts on the 居务公开栏 and shows an
+inspector); a notice is found by its 索引号 and 文号."""
 
 import pytest
 
@@ -45,3 +46,12 @@ def test_the_catalogue_prints_every_item_without_navigation(demo_site, tmp_path)
     assert "待公开" in text and "已逾期36天" in text
     for clutter in ("长辈版", "跳到正文", "ICP备案号", "历次公开"):
         assert clutter not in text, clutter
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["QHSQ/2026-00018", "青禾社〔2026〕18号"])
+def test_a_notice_is_found_by_its_index_and_document_numbers(page, site_url, query):
+    page.goto(site_url + "/search/?q=" + query)
+    page.wait_for_selector("#search-results li")
+    hrefs = [link.get_attribute("href") for link in page.locator("#search-results li h2 a").all()]
+    assert any(href.endswith("/" + FINANCE.removesuffix("index.html")) for href in hrefs[:5]), hrefs
