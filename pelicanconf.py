@@ -114,6 +114,19 @@ NOTICE_CALENDAR = "notices/deadlines.ics"
 # A notice is "即将截止" when its deadline is at most this many days away.
 NOTICE_SOON_DAYS = 3
 
+# --- 居务公开 (plugins/disclosure/README.md) ---------------------------------
+# The catalogue the office edits: content/disclosure/catalogue.md; its page.
+DISCLOSURE_CATALOGUE = "disclosure/catalogue.md"
+DISCLOSURE_URL = "disclosure/"
+DISCLOSURE_SAVE_AS = DISCLOSURE_URL + "index.html"
+# An item past its deadline without a new publication: "warn" (build and
+# `make check` warn, the page shows 待公开), "fail" (the build stops), "off".
+DISCLOSURE_OVERDUE = "warn"
+# Public holidays and 调休 workdays of the year (YYYY-MM-DD), for deadlines
+# counted in working days (Monday–Friday otherwise).
+DISCLOSURE_HOLIDAYS = []
+DISCLOSURE_WORKDAYS = []
+
 # --- Photos and albums (see plugins/gallery/README.md) -----------------------
 # An album is a folder content/photos/<slug>/ with album.md; `make new-album`.
 ALBUM_URL = "albums/{slug}/"
@@ -193,6 +206,7 @@ PLUGINS = [
     "pelican.plugins.neighbors",
     "pelican.plugins.sitemap",
     "plugins.notices",
+    "plugins.disclosure",
     "plugins.share",
     "plugins.search",
     "plugins.gallery",

@@ -36,10 +36,16 @@ ALIASES = {
     "原文链接": "original_url",
     "修改时间": "modified",
     "别名": "slug",
+    # 居务公开 (plugins/disclosure): 发文字号 is the official name of 文号.
+    "发文字号": "docnumber",
+    "索引号": "indexnumber",
+    "公开事项": "disclosure",
+    "报告期": "report_period",
+    "解读": "explains",
 }
 
 # Keys whose value is a list, and how a list is written by editors.
-LIST_FIELDS = {"tags", "reporters", "correspondents", "photographers", "attachments"}
+LIST_FIELDS = {"tags", "reporters", "correspondents", "photographers", "attachments", "disclosure"}
 # Names never contain spaces in Chinese, so a space separates names too; tags
 # and file names may contain spaces.
 NAME_LIST_FIELDS = {"reporters", "correspondents", "photographers"}

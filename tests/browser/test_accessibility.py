@@ -15,6 +15,8 @@ PAGES = {
     "notice": None,  # the first notice linked from the board
     "album": None,  # the first album linked from /albums/
     "search": "/search/?q=电梯",
+    "disclosure": "/disclosure/",
+    "finance notice": "/notices/2026-10-12-public-welfare-funds-2026-q3/",
 }
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -9,7 +9,7 @@ document.addEventListener('securitypolicyviolation', (e) => window.__violations.
 """
 
 
-@pytest.mark.parametrize("path", ["/", "/2025/06/qinghe-jiayuan-elevators/", "/notices/", "/albums/", "/search/?q=电梯", "/guide/"])
+@pytest.mark.parametrize("path", ["/", "/2025/06/qinghe-jiayuan-elevators/", "/notices/", "/albums/", "/search/?q=电梯", "/guide/", "/disclosure/"])
 def test_no_csp_violation(page, site_url, path):
     page.add_init_script(WATCH)
     requests = []
