@@ -6,6 +6,7 @@ build as if it had rendered alone."""
 import json
 import logging
 import os
+import re
 
 import pytest
 
@@ -32,9 +33,11 @@ def build(tmp_path, content, name, settings_file="pelicanconf.py", before=None, 
 
 def messages(log):
     """The build's log lines in a stable order (processes finish in any),
-    without the lines naming the output folder or the time taken."""
+    without the lines naming the output folder or the time taken, nor the
+    clock time a warning is shown at."""
     skipped = ("已发布到", "Done:", "pages and")
-    return sorted(line for line in log.splitlines() if not any(text in line for text in skipped))
+    lines = (re.sub(r"^\[\d\d:\d\d:\d\d\] ", " " * 11, line) for line in log.splitlines())
+    return sorted(line for line in lines if not any(text in line for text in skipped))
 
 
 @pytest.fixture(scope="module")
