@@ -230,17 +230,11 @@ def _plan(pelican, head, body, changed, kinds, renders):
     digest that still holds: ({generator kind: a generator of that kind,
     whose templates render its pages}, the feeds to write again, the new
     bodies)."""
-    settings = pelican.settings
     shared, pieces = body["context"], body["pieces"]
-    generators = {}
-    for kind in {page.kind for page in body["jobs"]} | {"ArticlesGenerator"}:
+    for kind in {page.kind for page in body["jobs"]}:
         if kind not in kinds:
             raise Refused(f"no generator {kind} in this build")
-        # Their readers read the changed files only: not Pelican's cache of all of them.
-        generators[kind] = kinds[kind](
-            context=shared, settings=dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False),
-            path=pelican.path, theme=pelican.theme, output_path=pelican.output_path,
-        )
+    generators = _Generators(pelican, kinds, shared)
     generator = generators["ArticlesGenerator"]
     bodies = {}
     for source in changed:
@@ -265,7 +259,7 @@ def _reached(writer, body, generators, reach, renders):
     for: their entries in the render record stand), and the feeds that do."""
     jobs = []
     for page in body["jobs"]:
-        template = _LazyTemplate(generators[page.kind].env, page.template)
+        template = _LazyTemplate(generators, page.kind, page.template)
         job = Job(page.name, template, body["context"], page.context, page.options, page.kwargs)
         shows = reach.page_shows(page.template, page.context, page.kwargs)
         if not shows and not renders.carried_unasked(writer.output_names(job)):
@@ -275,13 +269,35 @@ def _reached(writer, body, generators, reach, renders):
     return jobs, feeds
 
 
+class _Generators(dict):
+    """A generator of each kind, made when a page of that kind is rendered
+    (its templates render the page): most kinds have none to render."""
+
+    def __init__(self, pelican, kinds, context):
+        super().__init__()
+        self._pelican, self._kinds, self._context = pelican, kinds, context
+
+    def __missing__(self, kind):
+        pelican = self._pelican
+        # Their readers read the changed files only: not Pelican's cache of all of them.
+        made = self[kind] = self._kinds[kind](
+            context=self._context, settings=dict(pelican.settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False),
+            path=pelican.path, theme=pelican.theme, output_path=pelican.output_path,
+        )
+        return made
+
+
 class _LazyTemplate:
     """A template compiled when a page is rendered with it, not when the
     page is carried over (most are)."""
 
-    def __init__(self, environment, name):
-        self.environment = environment
+    def __init__(self, generators, kind, name):
+        self._generators, self._kind = generators, kind
         self.name = name
+
+    @property
+    def environment(self):
+        return self._generators[self._kind].env
 
     def render(self, context):
         return self.environment.get_template(self.name).render(context)
