@@ -19,6 +19,7 @@ the key is unchanged), ``page_rendered`` (keep the new key).
 import hashlib
 import json
 import os
+from typing import NamedTuple
 
 from jinja2 import meta
 from pelican.contents import Content
@@ -31,6 +32,16 @@ from ..fingerprint import Fingerprints
 ALWAYS = ("SITEURL", "localsiteurl", "output_file")
 SECTION = "pages"
 _DEBUG = {} if os.environ.get("LINLI_DEBUG_KEYS") else None
+
+
+class RendererShare(NamedTuple):
+    """What a forked renderer hands back (plugins/safety/parallel.py)."""
+
+    current: dict  # output name -> [key, indexed]
+    index_changed: set
+    rendered: int
+    reused: int
+    debug: dict | None
 
 
 class Renders:
@@ -175,16 +186,15 @@ class Renders:
 
     # --- rendered in several processes (plugins/safety/parallel.py) -------
     def collect(self):
-        return self.current, self.index_changed, self.rendered, self.reused, _DEBUG
+        return RendererShare(self.current, self.index_changed, self.rendered, self.reused, _DEBUG)
 
-    def merge(self, data):
-        current, index_changed, rendered, reused, debug = data
-        self.current.update(current)
-        self.index_changed |= index_changed
-        self.rendered += rendered
-        self.reused += reused
+    def merge(self, share):
+        self.current.update(share.current)
+        self.index_changed |= share.index_changed
+        self.rendered += share.rendered
+        self.reused += share.reused
         if _DEBUG is not None:
-            _DEBUG.update(debug)
+            _DEBUG.update(share.debug)
 
     def indexed_pages(self):
         """Every page of this build that Pagefind reads."""
