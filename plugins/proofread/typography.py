@@ -1,0 +1,123 @@
+"""Typography of Chinese text with autocorrect (``autocorrect-py``, the Python
+binding of the Rust autocorrect): half-width punctuation in Chinese
+sentences, full-width digits and letters, stray spaces around full-width
+punctuation, and — when a site wants it — spaces between Chinese and
+English or numbers.
+
+autocorrect proposes a corrected line; we split its proposal into single
+changes (difflib) and name each by our rule, so each rule has its own
+severity and a switched-off rule is never reported nor fixed. autocorrect
+knows Markdown: code, link targets, image paths and URLs are left alone.
+"""
+
+import difflib
+import json
+import re
+
+import autocorrect_py
+
+# Our rules -> the autocorrect rules that make them (README.md lists them).
+RULES = {
+    "punctuation": ("fullwidth", "halfwidth-punctuation"),
+    "fullwidth-alnum": ("halfwidth-word",),
+    "punctuation-space": ("no-space-fullwidth",),
+    "quote-space": ("no-space-fullwidth-quote",),
+    "spacing": ("space-word", "space-punctuation", "space-bracket", "space-backticks", "space-dollar"),
+}
+_AUTOCORRECT_RULES = (
+    "space-word", "space-punctuation", "space-bracket", "space-backticks", "space-dash", "space-dollar",
+    "fullwidth", "no-space-fullwidth", "no-space-fullwidth-quote", "halfwidth-word", "halfwidth-punctuation",
+    "spellcheck",
+)
+
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_QUOTES = "“”‘’「」『』"
+_FW_PUNCT = r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·]"
+_CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+# What each rule can change, as a cheap test on the whole text: most text
+# needs no autocorrect call at all. Generous on purpose (tests prove it
+# covers every change autocorrect makes).
+_CANDIDATES = {
+    "punctuation": re.compile(
+        _CJK + r"[ \t]*[,.!?;:]|[,.!?;:][ \t]*" + _CJK + r"|[A-Za-z][，。！？；：]|[，。！？；：][ \t]*[A-Za-z]"
+    ),
+    "fullwidth-alnum": _FULLWIDTH_ALNUM,
+    "punctuation-space": re.compile(r"[ \t]" + _FW_PUNCT + r"|" + _FW_PUNCT + r"[ \t]"),
+    "quote-space": re.compile(r"[ \t][“”‘’]|[“”‘’][ \t]"),
+    "spacing": re.compile(_CJK + r"[0-9A-Za-z`$(\[]|[0-9A-Za-z`$)\]%]" + _CJK),
+}
+_FULLWIDTH_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
+
+_loaded = None  # the autocorrect configuration in force (it is process-wide)
+
+
+def configure(enabled):
+    """Switch autocorrect's rules to make exactly our ``enabled`` rules."""
+    global _loaded
+    wanted = {name for rule in enabled for name in RULES.get(rule, ())}
+    config = json.dumps({"rules": {name: 1 if name in wanted else 0 for name in _AUTOCORRECT_RULES}}, sort_keys=True)
+    if config != _loaded:
+        # load_config merges into what was loaded before: every rule is named.
+        autocorrect_py.load_config(config)
+        _loaded = config
+
+
+def may_need(text, enabled):
+    return any(_CANDIDATES[rule].search(text) for rule in enabled if rule in _CANDIDATES)
+
+
+def proposals(text, enabled):
+    """``{line number: corrected line}`` for the lines of ``text`` (Markdown)
+    autocorrect would change with our ``enabled`` rules (configure() first)."""
+    if not enabled or not may_need(text, enabled):
+        return {}
+    lines = text.split("\n")
+    corrected = {}
+    for result in autocorrect_py.lint_for(text, "markdown").lines:
+        number = result.line
+        if not 1 <= number <= len(lines):
+            continue
+        line = corrected.get(number, lines[number - 1])
+        start = result.col - 1
+        if line[start:start + len(result.old)] != result.old:
+            start = line.find(result.old)
+            if start < 0:
+                continue
+        corrected[number] = line[:start] + result.new + line[start + len(result.old):]
+    if "fullwidth-alnum" in enabled:
+        for number, line in corrected.items():
+            corrected[number] = _FULLWIDTH_POINT.sub(".", line)
+    return {number: line for number, line in corrected.items() if line != lines[number - 1]}
+
+
+def rule_of(old, new, before, after):
+    """Our rule for one change: ``old`` replaced by ``new`` between the
+    characters ``before`` and ``after``."""
+    if not old and new.strip() == "":
+        return "spacing"
+    if not new and old.strip() == "":
+        return "quote-space" if (before in _QUOTES or after in _QUOTES) else "punctuation-space"
+    if _FULLWIDTH_ALNUM.search(old) or "．" in old:
+        return "fullwidth-alnum"
+    return "punctuation"
+
+
+def changes(old_line, new_line):
+    """``[(start, end, replacement, rule)]`` turning old_line into new_line."""
+    found = []
+    matcher = difflib.SequenceMatcher(None, old_line, new_line, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old, new = old_line[i1:i2], new_line[j1:j2]
+        before = old_line[i1 - 1] if i1 else ""
+        after = old_line[i2] if i2 < len(old_line) else ""
+        found.append((i1, i2, new, rule_of(old, new, before, after)))
+    return found
+
+
+def apply(line, edits):
+    """``line`` with ``edits`` ((start, end, replacement), any order) made."""
+    for start, end, replacement in sorted(edits, reverse=True):
+        line = line[:start] + replacement + line[end:]
+    return line
