@@ -236,11 +236,11 @@ def check_piece(content):
         level = state.level(rule, cap, published)
         if level is None:
             continue
-        emit(level, path, line, *_describe(rule, old, new, data, state), rule, fixable="edits" in data)
+        emit(level, path, line, *describe(rule, old, new, data, state), rule, fixable="edits" in data)
     _check_source(content, state, published)
 
 
-def _describe(rule, old, new, data, state):
+def describe(rule, old, new, data, state):
     """(problem, fix, English) of a finding."""
     if rule in RULE_TEXT:
         zh, en = RULE_TEXT[rule]

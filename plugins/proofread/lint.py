@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ..metadata import fields
 from ..metadata.reader import split_header
 from ..privacy.masking import find_bad_masks, find_door_numbers
+from ..privacy.pii import mask_text
 from . import typography
 from .wording import EMPTY, WordingList
 
@@ -38,6 +39,7 @@ _MARKER = re.compile(r"^\s{0,3}<!--\s*([/／])?\s*公示名单\s*(结束)?\s*-->
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _KIND = re.compile(r"^\s*(?:类型|kind)\s*[:：]\s*(公示|publicity)\s*$", re.I | re.M)
 SNIPPET = 6  # characters of context each side of a typography change
+_NUMBERISH = re.compile(r"[0-9０-９Xx*＊+\- ]")
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,20 @@ def _typography(text, lines, header, body_line, enabled):
 
 
 def _snippet(line, edits):
-    """(before, after) around the first edits, a few characters each side."""
+    """(before, after) around the first edits, a few characters each side.
+    A number the window touches is shown whole and masked: messages end up
+    in CI logs and chat groups, never a personal number (plugins/privacy)."""
     first = edits[0]
     shown = [e for e in edits if e[0] - first[1] <= SNIPPET * 2][:3]
     start = max(0, first[0] - SNIPPET)
     end = min(len(line), max(e[1] for e in shown) + SNIPPET)
+    while start > 0 and _NUMBERISH.match(line[start - 1]):
+        start -= 1
+    while end < len(line) and _NUMBERISH.match(line[end]):
+        end += 1
     old = line[start:end]
     new = typography.apply(old, [(s - start, e - start, r) for s, e, r in shown])
-    return old, new
+    return mask_text(old), mask_text(new)
 
 
 def _wording(text, lines, header, body_line, wording):

@@ -125,9 +125,9 @@ def render(items, site_name="", day="", settings_file="publishconf.py"):
     fixable = sorted({item.path for item in items if item.fixable})
     if fixable:
         out.append(
-            '<p class="hint">标点、全角数字和标了“自动”的规范表述可以自动改正：'
-            f"<code>make fix FILE=文件名</code>（先显示改动，再写入；只看不改加 <code>DRY_RUN=1</code>）。"
-            f"可自动改正的文件有 {len(fixable)} 个。</p>"
+            f'<p class="hint">{len(fixable)} 个文件里的标点、全角数字和标了“自动”的规范表述可以自动改正：'
+            "<code>make fix FILE=文件名</code>，不写 FILE 就改正全部稿件（先显示改动再写入；"
+            "只看不改加 <code>DRY_RUN=1</code>）。</p>"
         )
     ordered = _order(groups)
     if ordered:
@@ -144,6 +144,13 @@ def render(items, site_name="", day="", settings_file="publishconf.py"):
         out += [
             f'<section aria-labelledby="f{number}">',
             f'<h2 id="f{number}">{_e(_title(path))}</h2>',
+        ]
+        fixable = sum(item.fixable for item in group)
+        if fixable and path not in (SITE, OTHER):
+            out.append(
+                f'<p class="hint">其中 {fixable} 处可以自动改正：<code>make fix FILE={_e(path)}</code></p>'
+            )
+        out += [
             "<table>",
             f"<caption>{len(group)} 个问题</caption>",
             '<thead><tr><th scope="col">行</th><th scope="col">级别</th><th scope="col">问题</th>'

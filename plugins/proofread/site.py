@@ -10,7 +10,7 @@ two builds of the same content on the same day say the same.
 import os
 from dataclasses import dataclass
 
-from ..common import build_date, line_of
+from ..common import build_date, line_of, relative_path
 
 SITE = "站点 / site"
 HOME = "首页"
@@ -56,7 +56,7 @@ def _stale(label, english, pieces, today, limit):
     days = (today - day).days
     if days <= limit:
         return None
-    where = os.path.relpath(newest.source_path) if newest.source_path else ""
+    where = relative_path(newest.source_path) if newest.source_path else ""
     return SiteFinding(
         "stale", SITE, None,
         f"{label}已 {days} 天未更新（最近 {day}{'，' + where if where else ''}），超过 {limit} 天",
