@@ -33,6 +33,7 @@ _TOKEN = re.compile(
 )
 _HALF = str.maketrans("０１２３４５６７８９＊", "0123456789*")
 _PREFIX = re.compile(r"^(?:\+|00)?86[- ]?")
+_CARD_WORDS = re.compile(r"卡|账号|账户|帐号|帐户")
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ def find_bad_masks(line):
             continue
         checked = _check(core)
         if checked is not None:
-            found.append(BadMask(checked[0], start, end, checked[1], checked[2]))
+            kind = checked[0]
+            if kind == "id" and len(core) == 18 and _CARD_WORDS.search(line[max(0, start - 8):start]):
+                kind = "bankcard"  # 18 digits: the words before it tell a card from an ID
+            found.append(BadMask(kind, start, end, checked[1], checked[2]))
     return found
 
 

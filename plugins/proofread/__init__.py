@@ -18,7 +18,7 @@ from pelican import signals
 from pelican.contents import Page, Static
 
 from .. import memo
-from ..common import ContentError, build_date, location, logger, setting
+from ..common import ContentError, build_date, location, logger, report_finding, setting
 from ..metadata.encoding import read_source
 from .lint import Config, lint_text
 from .site import SITE, site_findings
@@ -186,10 +186,9 @@ def _current(settings):
 def emit(level, where, line, problem, fix, english, rule, fixable=False):
     """Log one finding: ``file:line: 问题，建议 / English``; the report page
     (make check) reads the parts from the record."""
-    log = logger.error if level == ERROR else logger.warning
-    log(
-        "%s: %s，%s / %s", SITE if where == SITE else location(where, line), problem, fix, english,
-        extra={"linli_finding": {"problem": problem, "fix": fix, "english": english, "rule": rule, "fixable": fixable}},
+    report_finding(
+        where, None if where == SITE else line, f"{problem}，{fix} / {english}", level == ERROR,
+        {"problem": problem, "fix": fix, "english": english, "rule": rule, "fixable": fixable},
     )
 
 

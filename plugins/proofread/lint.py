@@ -35,6 +35,7 @@ WORDING_KEYS = {"title", "summary", "category", "tags", "source", "issuer"}
 # Keys whose values are never published as text.
 UNPUBLISHED_KEYS = {"slug", "template", "status", "save_as", "url", "lang", "translation", "replacedby"}
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_COMMENT_SPAN = re.compile(r"<!--.*?(?:-->|$)")
 _MARKER = re.compile(r"^\s{0,3}<!--\s*([/／])?\s*公示名单\s*(结束)?\s*-->\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _KIND = re.compile(r"^\s*(?:类型|kind)\s*[:：]\s*(公示|publicity)\s*$", re.I | re.M)
@@ -121,14 +122,24 @@ def _typography(text, lines, header, body_line, enabled):
         line = lines[number - 1]
         if _COMMENT.match(line):
             continue
+        comments = _comment_spans(line)
         by_rule = {}
         for start, end, replacement, rule in typography.changes(line, corrected):
-            if start >= value_start and rule in enabled:
+            if start >= value_start and rule in enabled and not _inside(start, comments):
                 by_rule.setdefault(rule, []).append([start, end, replacement])
         for rule, edits in by_rule.items():
             old, new = _snippet(line, edits)
             found.append([number, edits[0][0] + 1, rule, old, new, {"edits": edits}])
     return found
+
+
+def _comment_spans(line):
+    """Where HTML comments are in a line: never published."""
+    return [(m.start(), m.end()) for m in _COMMENT_SPAN.finditer(line)] if "<!--" in line else []
+
+
+def _inside(position, spans):
+    return any(start <= position < end for start, end in spans)
 
 
 def _snippet(line, edits):
@@ -163,9 +174,9 @@ def _wording(text, lines, header, body_line, wording):
     for start, end, index in matches:
         row = bisect.bisect_right(starts, start) - 1
         number = body_line + row
-        if _COMMENT.match(lines[number - 1]):
-            continue
         offset = starts[row]
+        if _inside(start - offset, _comment_spans(lines[number - 1])):
+            continue
         found.append(_wording_finding(number, start - offset, end - offset, index, wording))
     return found
 
