@@ -95,16 +95,16 @@ def test_a_personal_number_next_to_a_comma_is_masked_in_the_message():
     assert "138****5678" in finding[3]
 
 
-ALPHABET = st.sampled_from(list("社区居民的了在，。、：；！？“”（）,.!?:;() \t-AbZ019１２Ａ"))
+ALPHABET = st.sampled_from(list("社区居民的了在，。、：；！？“”（）《》,.!?:;() \t\n|-AbZ019１２Ａ"))
 
 
-@hsettings(max_examples=400, deadline=None)
-@given(st.lists(ALPHABET, min_size=1, max_size=14).map("".join))
-def test_the_cheap_pre_check_never_hides_what_autocorrect_changes(text):
-    enabled = tuple(typography.RULES)
-    typography.configure(enabled)
+@pytest.mark.parametrize("enabled", [tuple(typography.RULES), DEFAULT_TYPOGRAPHY, ("punctuation",), ("spacing",)])
+@hsettings(max_examples=250, deadline=None)
+@given(text=st.lists(ALPHABET, min_size=1, max_size=16).map("".join))
+def test_the_cheap_pre_check_never_hides_what_autocorrect_changes(enabled, text):
     import autocorrect_py
 
+    typography.configure(enabled)
     if autocorrect_py.format_for(text, "markdown") != text:
         assert typography.may_need(text, enabled)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..metadata import fields
 from ..metadata.reader import split_header
-from ..privacy.masking import find_bad_masks, find_door_numbers
+from ..privacy.masking import _ANY_MASK, find_bad_masks, find_door_numbers
 from ..privacy.pii import mask_text
 from . import typography
 from .wording import EMPTY, WordingList
@@ -66,7 +66,7 @@ def lint_text(text, config):
         found += _typography(text, lines, header, body_line, config.typography)
     if config.wording.entries:
         found += _wording(text, lines, header, body_line, config.wording)
-    if config.masking:
+    if config.masking and _ANY_MASK.search(text):
         for number, line in enumerate(lines, 1):
             if number in header and header[number][0] in UNPUBLISHED_KEYS:
                 continue
@@ -110,6 +110,12 @@ def _block_lines(lines, body_line):
 
 
 def _typography(text, lines, header, body_line, enabled):
+    # Only the body and the title and summary values are looked at: most
+    # files need no autocorrect call ("Title: 标题" alone would call it).
+    looked_at = [lines[n - 1][start:] for n, (key, start) in header.items() if key in TYPOGRAPHY_KEYS]
+    looked_at += lines[body_line - 1:]
+    if not typography.may_need("\n".join(looked_at), enabled):
+        return []
     typography.configure(enabled)
     found = []
     for number, corrected in sorted(typography.proposals(text, enabled).items()):

@@ -18,7 +18,9 @@ import autocorrect_py
 
 # Our rules -> the autocorrect rules that make them (README.md lists them).
 RULES = {
-    "punctuation": ("fullwidth", "halfwidth-punctuation"),
+    # (not "halfwidth-punctuation", full-width marks in English sentences:
+    # rare on a Chinese site, and it also rewrites 》 after a Latin letter)
+    "punctuation": ("fullwidth",),
     "fullwidth-alnum": ("halfwidth-word",),
     "punctuation-space": ("no-space-fullwidth",),
     "quote-space": ("no-space-fullwidth-quote",),
@@ -32,19 +34,29 @@ _AUTOCORRECT_RULES = (
 
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _QUOTES = "“”‘’「」『』"
-_FW_PUNCT = r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·]"
+_FW_PUNCT = r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65…—·]"
+_GAP = r"[ \t|\"'”’)）]*"  # what may stand between a mark and the Chinese it follows or precedes
 _CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 # What each rule can change, as a cheap test on the whole text: most text
 # needs no autocorrect call at all. Generous on purpose (tests prove it
 # covers every change autocorrect makes).
 _CANDIDATES = {
     "punctuation": re.compile(
-        _CJK + r"[ \t]*[,.!?;:]|[,.!?;:][ \t]*" + _CJK + r"|[A-Za-z][，。！？；：]|[，。！？；：][ \t]*[A-Za-z]"
+        # ("1. 第一项": an ordered list's number is not a sentence's end)
+        # (a table's "|" between cells counts as a space)
+        _CJK + _GAP + r"[,.!?;:]|[,!?;:]" + _GAP + _CJK + r"|(?:^|[^0-9])\." + _GAP + _CJK + r"|\." + _CJK
+        # a table row: autocorrect reads its cells together
+        + r"|^(?=[^\n]*\|)(?=[^\n]*(?:[^0-9\n][,.!?;:]|[,.!?;:][^0-9]))(?=[^\n]*" + _CJK + ")",
+        re.M,
     ),
-    "fullwidth-alnum": _FULLWIDTH_ALNUM,
-    "punctuation-space": re.compile(r"[ \t]" + _FW_PUNCT + r"|" + _FW_PUNCT + r"[ \t]"),
-    "quote-space": re.compile(r"[ \t][“”‘’]|[“”‘’][ \t]"),
-    "spacing": re.compile(_CJK + r"[0-9A-Za-z`$(\[]|[0-9A-Za-z`$)\]%]" + _CJK),
+    "fullwidth-alnum": re.compile(_FULLWIDTH_ALNUM.pattern + r"|[0-9][：．][0-9]"),
+    # (each starts with the rare character it is about: re scans for it fast)
+    "punctuation-space": re.compile(r"[ \t](?:(?=" + _FW_PUNCT + r")|(?<=" + _FW_PUNCT + r"[ \t]))"),
+    "quote-space": re.compile(r"[ \t](?:(?=[“”‘’])|(?<=[“”‘’][ \t]))"),
+    "spacing": re.compile(
+        _CJK + r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ`$(\[+-]|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ`$)\]%!?.,;:]" + _CJK
+        + r"|[^ \t\n|]\||\|[^ \t\n|]"
+    ),
 }
 _FULLWIDTH_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
 
@@ -62,14 +74,37 @@ def configure(enabled):
         _loaded = config
 
 
+# Half-width marks are rare in Chinese text: the punctuation pattern (slow:
+# it starts with a Chinese character) is only tried on the lines holding one.
+_HALF_MARK = re.compile(r"[,.!?;:]")
+_REACH = 64  # characters each side of a mark that can decide it
+
+
 def may_need(text, enabled):
-    return any(_CANDIDATES[rule].search(text) for rule in enabled if rule in _CANDIDATES)
+    for rule in enabled:
+        pattern = _CANDIDATES.get(rule)
+        if pattern is None:
+            continue
+        if rule != "punctuation":
+            if pattern.search(text):
+                return True
+            continue
+        for mark in _HALF_MARK.finditer(text):
+            start = text.rfind("\n", 0, mark.start()) + 1
+            end = text.find("\n", mark.end())
+            end = len(text) if end < 0 else end
+            if "|" not in text[start:end]:  # a table row is read whole; else the mark's surroundings
+                start, end = max(start, mark.start() - _REACH), min(end, mark.end() + _REACH)
+            if pattern.search(text, start, end):
+                return True
+    return False
 
 
 def proposals(text, enabled):
     """``{line number: corrected line}`` for the lines of ``text`` (Markdown)
-    autocorrect would change with our ``enabled`` rules (configure() first)."""
-    if not enabled or not may_need(text, enabled):
+    autocorrect would change with our ``enabled`` rules (configure() first;
+    may_need() tells cheaply whether there can be any)."""
+    if not enabled:
         return {}
     lines = text.split("\n")
     corrected = {}
