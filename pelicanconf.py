@@ -86,8 +86,9 @@ PROOFREAD_OWN_SOURCES = ["本站", "本社区", "原创"]
 # without a new piece; FRESHNESS_LIMITS sets others, e.g. {"党建引领": 30}.
 FRESHNESS_DAYS = 14
 FRESHNESS_LIMITS = {}
-# The freshness report is shown by make check and make publish. True shows it
-# in make html too — while a column is stale that standing warning keeps
+# make check shows the freshness report, make publish its errors (rules set
+# to "error" in PROOFREAD_RULES). True shows its warnings in make html and
+# make publish too — while a column is stale that standing warning keeps
 # every preview build a normal one (no quick rebuild, plugins/incremental).
 FRESHNESS_REPORT = False
 

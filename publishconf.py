@@ -14,10 +14,9 @@ RELATIVE_URLS = False
 REVIEW_REQUIRED = True
 PII_POLICY = "fail"
 LINK_CHECK = "fail"
-# Proofreading (plugins/proofread): findings of "error" rules stop the build;
-# the freshness report is shown (as warnings unless PROOFREAD_RULES says so).
+# Proofreading (plugins/proofread): findings of "error" rules stop the build
+# (the freshness report's warnings are make check's).
 PROOFREAD = "fail"
-FRESHNESS_REPORT = True
 # Gzip and Brotli copies beside each text file, for hosts with `gzip_static on`
 # and `brotli_static on` (deploy/nginx.conf).
 PRECOMPRESS = True
