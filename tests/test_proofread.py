@@ -438,6 +438,8 @@ def test_findings_are_reported_on_every_build_and_only_edited_files_are_linted_a
         body = "第一段,写了半角逗号。" if number == 0 else "第一段。"
         path.write_text(article_source(title=f"新闻{number}", slug=f"a{number}", body=body), encoding="utf-8")
     calls = tmp_path / "calls.txt"
+    wording = tmp_path / "wording.txt"
+    wording.write_bytes((ROOT / "wording.txt").read_bytes())
 
     def count_lints():
         lint_function = proofread.lint_text
@@ -453,7 +455,7 @@ def test_findings_are_reported_on_every_build_and_only_edited_files_are_linted_a
         calls.write_text("", encoding="utf-8")
         argv = [str(content), "-o", str(tmp_path / "output"), "-s", str(ROOT / "pelicanconf.py"), "-e",
                 f'BUILD_DATE="{BUILD_DATE}"', f'CACHE_PATH="{tmp_path / "cache"}"', "SEARCH_INDEX=false",
-                'LINK_CHECK_ALLOW=["/favicon.svg", "/guide/"]']
+                'LINK_CHECK_ALLOW=["/favicon.svg", "/guide/"]', f'PROOFREAD_WORDING="{wording}"']
         result = build_in_fork(argv, tmp_path / "build.log", before=count_lints)
         return result, len(calls.read_text(encoding="utf-8").split())
 
@@ -466,6 +468,13 @@ def test_findings_are_reported_on_every_build_and_only_edited_files_are_linted_a
     assert "a0.md:9:" in flat_log(second.stderr)  # and are reported again
     memo = json.loads((tmp_path / "cache" / "linli-memo.json").read_text(encoding="utf-8"))
     assert len(memo["memos"]["proofread"]) == 4
+    # The operator adds an entry to the list: no content changed, yet every
+    # file is linted again and the new entry is reported.
+    with open(wording, "a", encoding="utf-8") as handle:
+        handle.write("第一段改过 → 第一段已改 | 提醒 | 测试用\n")
+    third, linted = run()
+    assert linted == 4
+    assert "a2.md:9:" in flat_log(third.stderr) and "不规范表述“第一段改过”" in flat_log(third.stderr)
 
 
 def test_settings_switch_rules_off_and_a_broken_list_is_named(tmp_path):

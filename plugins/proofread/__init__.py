@@ -11,6 +11,8 @@ warning; ``"fail"`` (make publish, make check) makes the findings of rules
 set to ``error`` errors, which stop the build.
 """
 
+import datetime
+import functools
 import hashlib
 import importlib.metadata
 
@@ -117,7 +119,10 @@ class State:
         own = [settings.get("SITENAME"), settings.get("SITE_OPERATOR"), settings.get("AUTHOR")]
         own += list(setting(settings, "PROOFREAD_OWN_SOURCES", DEFAULTS) or [])
         self.own_sources = [str(name).strip() for name in own if name and len(str(name).strip()) >= 2]
-        self.today = build_date(settings)
+        try:
+            self.today = build_date(settings)
+        except ContentError:  # a bad BUILD_DATE: reported where it is read first
+            self.today = datetime.date.today()
 
     def level(self, rule, cap=ERROR, published=True):
         """The level a finding of ``rule`` is reported at, or None."""
@@ -152,21 +157,29 @@ def _wording_list(settings, problems):
     return EMPTY
 
 
+@functools.lru_cache(maxsize=1)
+def _versions():
+    found = []
+    for name in ("autocorrect-py", "pyahocorasick"):
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return "|".join(found)
+
+
 def add_key(pelican):
-    """Pelican starts: put what the lint depends on beyond the settings (the
-    list file, the libraries) into the settings, so that the render record,
-    the memo and the quick rebuild (which key on the settings) see a change."""
-    digest = hashlib.blake2b(digest_size=8)
+    """Put what the lint depends on beyond the settings (the list file, the
+    libraries) into the settings, so that the render record, the memo and
+    the quick rebuild (which key on the settings) see a change. When
+    Pelican starts, and again when each build starts (before the
+    incremental plugin reads the key: PLUGINS lists us first)."""
+    digest = hashlib.blake2b(_versions().encode(), digest_size=8)
     try:
         with open(_wording_path(pelican.settings), "rb") as handle:
             digest.update(handle.read())
     except (OSError, TypeError):
         digest.update(b"-")
-    for name in ("autocorrect-py", "pyahocorasick"):
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
     pelican.settings["PROOFREAD_KEY"] = digest.hexdigest()
 
 
@@ -174,6 +187,7 @@ def start(pelican):
     """Each build (each rebuild of `make devserver` too) starts here."""
     global _state
     _reported.clear()
+    add_key(pelican)
     _state = State(pelican.settings)
 
 
