@@ -115,8 +115,11 @@ def main(argv):
     print(report)
     page = settings.get("CHECK_REPORT", CHECK_REPORT)
     if page:
-        write_page(page, collector.records, settings, settings_file)
-        print(f"报告 / report: {page}")
+        try:
+            write_page(page, collector.records, settings, settings_file)
+            print(f"报告 / report: {page}")
+        except OSError as error:
+            print(f"报告未能写入 / report not written: {page}: {error.strerror or error}")
     return 1 if errors else 0
 
 
