@@ -11,6 +11,7 @@ knows Markdown: code, link targets, image paths and URLs are left alone.
 """
 
 import difflib
+import functools
 import json
 import re
 
@@ -40,8 +41,8 @@ _CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 # What each rule can change, as a cheap test on the whole text: most text
 # needs no autocorrect call at all. Generous on purpose (tests prove it
 # covers every change autocorrect makes).
-_CANDIDATES = {
-    "punctuation": re.compile(
+_CANDIDATE_PATTERNS = {
+    "punctuation": (
         # ("1. 第一项": an ordered list's number is not a sentence's end)
         # (a table's "|" between cells counts as a space)
         _CJK + _GAP + r"[,.!?;:]|[,!?;:]" + _GAP + _CJK + r"|(?:^|[^0-9])\." + _GAP + _CJK + r"|\." + _CJK
@@ -49,15 +50,26 @@ _CANDIDATES = {
         + r"|^(?=[^\n]*\|)(?=[^\n]*(?:[^0-9\n][,.!?;:]|[,.!?;:][^0-9]))(?=[^\n]*" + _CJK + ")",
         re.M,
     ),
-    "fullwidth-alnum": re.compile(_FULLWIDTH_ALNUM.pattern + r"|[0-9][：．][0-9]"),
+    "fullwidth-alnum": (_FULLWIDTH_ALNUM.pattern + r"|[0-9][：．][0-9]", 0),
     # (each starts with the rare character it is about: re scans for it fast)
-    "punctuation-space": re.compile(r"[ \t](?:(?=" + _FW_PUNCT + r")|(?<=" + _FW_PUNCT + r"[ \t]))"),
-    "quote-space": re.compile(r"[ \t](?:(?=[“”‘’])|(?<=[“”‘’][ \t]))"),
-    "spacing": re.compile(
+    "punctuation-space": (r"[ \t](?:(?=" + _FW_PUNCT + r")|(?<=" + _FW_PUNCT + r"[ \t]))", 0),
+    "quote-space": (r"[ \t](?:(?=[“”‘’])|(?<=[“”‘’][ \t]))", 0),
+    "spacing": (
         _CJK + r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ`$(\[+-]|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ`$)\]%!?.,;:]" + _CJK
-        + r"|[^ \t\n|]\||\|[^ \t\n|]"
+        + r"|[^ \t\n|]\||\|[^ \t\n|]",
+        0,
     ),
 }
+
+
+@functools.lru_cache(maxsize=None)
+def candidate(rule):
+    """The compiled pre-check of ``rule`` (compiled when first needed: a
+    build that lints nothing, or nothing that needs it, never pays for it)."""
+    pattern, flags = _CANDIDATE_PATTERNS[rule]
+    return re.compile(pattern, flags)
+
+
 _FULLWIDTH_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
 
 _loaded = None  # the autocorrect configuration in force (it is process-wide)
@@ -82,9 +94,9 @@ _REACH = 64  # characters each side of a mark that can decide it
 
 def may_need(text, enabled):
     for rule in enabled:
-        pattern = _CANDIDATES.get(rule)
-        if pattern is None:
+        if rule not in _CANDIDATE_PATTERNS:
             continue
+        pattern = candidate(rule)
         if rule != "punctuation":
             if pattern.search(text):
                 return True
