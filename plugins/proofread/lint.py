@@ -40,6 +40,8 @@ _MARKER = re.compile(r"^\s{0,3}<!--\s*([/／])?\s*公示名单\s*(结束)?\s*-->
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _KIND = re.compile(r"^\s*(?:类型|kind)\s*[:：]\s*(公示|publicity)\s*$", re.I | re.M)
 SNIPPET = 6  # characters of context each side of a typography change
+_SEPARATOR = re.compile(r"[:：]")
+_NEWLINE = re.compile(r"\n")
 _NUMBERISH = re.compile(r"[0-9０-９Xx*＊+\- ]")
 
 
@@ -58,7 +60,7 @@ def lint_text(text, config):
     header = {}  # line -> (canonical key, where the value starts)
     for key, value, number in entries:
         raw = lines[number - 1]
-        separator = re.search(r"[:：]", raw)
+        separator = _SEPARATOR.search(raw)
         header[number] = (fields.canonical_key(key), separator.end() if separator else 0)
     blocks = _block_lines(lines, body_line)
     found = []
@@ -176,7 +178,7 @@ def _wording(text, lines, header, body_line, wording):
     matches = wording.find(body)
     if not matches:
         return found
-    starts = [0] + [m.end() for m in re.finditer("\n", body)]
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
     for start, end, index in matches:
         row = bisect.bisect_right(starts, start) - 1
         number = body_line + row
