@@ -13,7 +13,7 @@ BIND ?=
 SETTINGS ?=
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
-.PHONY: help html serve devserver publish deploy deploy-s3 publish-if-changed clean test bench check new-article new-notice new-album import
+.PHONY: help html serve devserver publish deploy deploy-s3 publish-if-changed clean test bench check fix new-article new-notice new-album import
 
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
@@ -21,7 +21,8 @@ help:
 	@echo "make devserver     实时预览：保存后浏览器自动刷新 / live preview, reloads on save"
 	@echo "make publish       正式发布构建（publishconf.py）/ production build"
 	@echo "make test          运行测试 / run the test suite"
-	@echo "make check         发布前检查全部稿件（不生成网站）/ check all content, write nothing"
+	@echo "make check         发布前检查全部稿件（不生成网站），报告写到 output-check/report.html / check all content"
+	@echo "make fix [FILE=稿件.md] [DRY_RUN=1]  自动改正标点、全角数字等，先显示改动 / apply the safe fixes, diff first"
 	@echo "make deploy DEPLOY_TARGET=host:/var/www/site  正式构建并同步到服务器 / publish and rsync [DRY_RUN=1]"
 	@echo "make deploy-s3 S3_BUCKET=… S3_ENDPOINT=…  正式构建并上传到对象存储 / publish to OSS/COS/MinIO/S3 [DRY_RUN=1]"
 	@echo "make publish-if-changed DEPLOY_TARGET=…  每日重建：有变化才部署 / daily rebuild, deploy only on change [DEPLOY_METHOD=s3]"
@@ -111,3 +112,10 @@ clean:
 
 check: $(VENV)/.installed
 	$(PY) -m plugins.safety publishconf.py $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"')
+
+# The proofreader's safe fixes (plugins/proofread/README.md): punctuation,
+# full-width digits, 错别字 marked 自动. FILE: files, folders or patterns in one
+# string; without it every Markdown file in content/. The diff is shown first;
+# DRY_RUN=1 only shows it.
+fix: $(VENV)/.installed
+	@$(PY) -m plugins.proofread $(if $(DRY_RUN),--dry-run) -- $(if $(FILE),"$(FILE)")

@@ -69,6 +69,29 @@ REVIEW_REQUIRED = False
 PII_POLICY = "warn"
 PII_ALLOW = ["0871-6555 0123", "12345"]
 
+# --- Proofreading before publishing (plugins/proofread/README.md) --------------
+# What a site inspection catches: punctuation, the 规范表述 list, hand-masked
+# numbers, reprints without their link, stale or empty columns. "warn": every
+# finding is a warning (preview); "fail" (publishconf.py): findings of the
+# rules set to "error" stop the build; "off".
+PROOFREAD = "warn"
+# A rule's level, "error" / "warning" / "off", e.g. {"spacing": "warning"}
+# for a site that puts spaces between Chinese and numbers (README lists them).
+PROOFREAD_RULES = {}
+# The office's list of wrong → right wording (see its first lines).
+PROOFREAD_WORDING = "wording.txt"
+# 来源 values that mean this community, besides SITENAME and SITE_OPERATOR.
+PROOFREAD_OWN_SOURCES = ["本站", "本社区", "原创"]
+# Days the home page (首页), a column or the notice board (通知公告) may go
+# without a new piece; FRESHNESS_LIMITS sets others, e.g. {"党建引领": 30}.
+FRESHNESS_DAYS = 14
+FRESHNESS_LIMITS = {}
+# make check shows the freshness report, make publish its errors (rules set
+# to "error" in PROOFREAD_RULES). True shows its warnings in make html and
+# make publish too — while a column is stale that standing warning keeps
+# every preview build a normal one (no quick rebuild, plugins/incremental).
+FRESHNESS_REPORT = False
+
 # --- URLs: stable, so printed QR codes and bookmarks keep working -------------
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
@@ -203,6 +226,7 @@ PLUGINS = [
     "plugins.metadata",
     "plugins.editorial",
     "plugins.privacy",
+    "plugins.proofread",
     "pelican.plugins.neighbors",
     "pelican.plugins.sitemap",
     "plugins.notices",

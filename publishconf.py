@@ -17,6 +17,9 @@ LINK_CHECK = "fail"
 # 居务公开: an overdue item is a warning here too; "fail" stops a production
 # build until the item is published (plugins/disclosure/README.md).
 DISCLOSURE_OVERDUE = "warn"
+# Proofreading (plugins/proofread): findings of "error" rules stop the build
+# (the freshness report's warnings are make check's).
+PROOFREAD = "fail"
 # Gzip and Brotli copies beside each text file, for hosts with `gzip_static on`
 # and `brotli_static on` (deploy/nginx.conf).
 PRECOMPRESS = True

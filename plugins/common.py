@@ -180,3 +180,12 @@ def write_json(path, data):
     # json.dumps, not json.dump: only the one-shot call uses the C encoder.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     _write_whole(path, lambda out: out.write(text))
+
+
+def report_finding(path, line, message, error=False, finding=None, log=logger):
+    """report_error / report_warning, keeping the finding's parts on the log
+    record (``record.linli_finding``: problem, fix, english, rule, fixable)
+    for the page `make check` writes (plugins/proofread/report.py)."""
+    (log.error if error else log.warning)(
+        "%s: %s", location(path, line), message, extra={"linli_finding": finding} if finding else None
+    )

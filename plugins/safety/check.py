@@ -1,6 +1,9 @@
 """`make check`: run every content check of a production build — metadata,
-review, personal data, references, images, alt text, freshness — without
-writing the site, and print one line per problem grouped by file.
+review, personal data, references, images, alt text, and the proofreading
+of plugins/proofread (typography, 规范表述, masking, freshness) — without
+writing the site, print one line per problem grouped by file, and write
+the same as a page (``CHECK_REPORT``, default ``output-check/report.html``).
+The exit status is 1 when there is an error: do not publish.
 
     python -m plugins.safety [publishconf.py] [KEY=JSON ...]
 """
@@ -15,7 +18,7 @@ from pelican.settings import read_settings
 
 from ..common import build_date, line_of, relative_path
 
-FRESHNESS_DAYS = 14
+CHECK_REPORT = "output-check/report.html"
 _LOCATED = re.compile(r"^(?P<path>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>.+)$", re.S)
 # Pelican's own echoes of problems we already report with file and line.
 _ECHOES = ("Could not process", "Cannot get modification stamp", "Unable to find", "There are ")
@@ -38,7 +41,7 @@ class Collector(logging.Handler):
         message = record.getMessage()
         if message.startswith(_ECHOES):
             return
-        self.records.append((record.levelno, " ".join(message.split())))
+        self.records.append((record.levelno, " ".join(message.split()), getattr(record, "linli_finding", None)))
 
 
 def missing_alt_text(contents):
@@ -54,28 +57,6 @@ def missing_alt_text(contents):
             )
 
 
-def stale_sections(generators, settings):
-    """Columns and the notice board not updated within FRESHNESS_DAYS: the
-    first thing a public-site inspection (国办秘函〔2019〕19号) looks at."""
-    today = build_date(settings)
-    sections = []
-    for generator in generators:
-        for category, articles in dict(getattr(generator, "categories", []) or []).items():
-            sections.append((f"栏目“{category.name}”", [a.date.date() for a in articles]))
-        notices = getattr(generator, "notices", None)
-        if notices is not None:
-            sections.append(("通知公告", [n.date.date() for n in notices]))
-    for name, dates in sections:
-        latest = max(dates) if dates else None
-        if latest is None:
-            yield f"{name}为空 / section is empty"
-        elif (today - latest).days > FRESHNESS_DAYS:
-            yield (
-                f"{name}已 {(today - latest).days} 天未更新（最近 {latest}），超过 {FRESHNESS_DAYS} 天 / "
-                f"not updated for {(today - latest).days} days"
-            )
-
-
 def run_extra_checks(generators, settings, log):
     contents = []
     for generator in generators:
@@ -83,15 +64,19 @@ def run_extra_checks(generators, settings, log):
             contents.extend(getattr(generator, attribute, None) or [])
     for path, line, message in missing_alt_text(contents):
         log.warning("%s%s: %s", relative_path(path), f":{line}" if line else "", message)
-    for message in stale_sections(generators, settings):
-        log.warning("站点 / site: %s", message)
+    # The freshness report (columns, the notice board) is plugins/proofread's.
+
+
+def located(message):
+    """(file, line or None, text) of a logged message."""
+    match = _LOCATED.match(message)
+    return (match["path"], match["line"], match["message"]) if match else ("其他 / other", None, message)
 
 
 def format_report(records):
     by_file = defaultdict(list)
-    for level, message in records:
-        match = _LOCATED.match(message)
-        path, line, text = (match["path"], match["line"], match["message"]) if match else ("其他 / other", None, message)
+    for level, message, *_ in records:
+        path, line, text = located(message)
         by_file[path].append((line, level, text))
     lines = []
     for path in sorted(by_file):
@@ -99,7 +84,7 @@ def format_report(records):
         for line, level, text in sorted(by_file[path], key=lambda item: int(item[0] or 0)):
             kind = "错误 error" if level >= logging.ERROR else "提醒 warning"
             lines.append(f"  {path}{':' + line if line else ''}: [{kind}] {text}")
-    errors = sum(1 for level, _ in records if level >= logging.ERROR)
+    errors = sum(1 for level, *_ in records if level >= logging.ERROR)
     warnings = len(records) - errors
     lines.append(f"检查完成：{errors} 个错误，{warnings} 个提醒 / check done: {errors} error(s), {warnings} warning(s)")
     return "\n".join(lines), errors
@@ -125,8 +110,33 @@ def main(argv):
     except CheckFinished:
         pass
     except Exception as error:  # the report still says what was found before it
-        collector.records.append((logging.ERROR, f"检查中断 / check stopped: {error.__class__.__name__}: {error}"))
+        collector.records.append((logging.ERROR, f"检查中断 / check stopped: {error.__class__.__name__}: {error}", None))
     report, errors = format_report(collector.records)
     print(report)
+    page = settings.get("CHECK_REPORT", CHECK_REPORT)
+    if page:
+        try:
+            write_page(page, collector.records, settings, settings_file)
+            print(f"报告 / report: {page}")
+        except OSError as error:
+            print(f"报告未能写入 / report not written: {page}: {error.strerror or error}")
     return 1 if errors else 0
+
+
+def write_page(path, records, settings, settings_file):
+    from ..proofread import report
+
+    items = []
+    for level, message, finding in records:
+        where, line, text = located(message)
+        parts = finding or {}
+        items.append(report.Item(
+            where, int(line) if line else None, level >= logging.ERROR, text,
+            parts.get("problem", ""), parts.get("fix", ""), parts.get("english", ""), bool(parts.get("fixable")),
+        ))
+    try:
+        day = str(build_date(settings))
+    except Exception:  # a bad BUILD_DATE was reported already
+        day = str(settings.get("BUILD_DATE", ""))
+    report.write(path, items, site_name=settings.get("SITENAME", ""), day=day, settings_file=settings_file)
 
