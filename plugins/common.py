@@ -185,7 +185,7 @@ def write_json(path, data):
 def report_finding(path, line, message, error=False, finding=None, log=logger):
     """report_error / report_warning, keeping the finding's parts on the log
     record (``record.linli_finding``: problem, fix, english, rule, fixable)
-    for the page `make check` writes (plugins/proofread/report.py)."""
+    for the page `make check` writes (plugins/safety/report.py)."""
     (log.error if error else log.warning)(
         "%s: %s", location(path, line), message, extra={"linli_finding": finding} if finding else None
     )

@@ -20,7 +20,7 @@ from plugins.privacy.pii import mask_text
 from plugins.proofread import typography
 from plugins.proofread.fix import fix_file, read
 from plugins.proofread.lint import Config, lint_text
-from plugins.proofread.report import Item, render
+from plugins.safety.report import Item, render
 from plugins.proofread.wording import WordingList, WordingListError, load_list, parse_list
 from tests.conftest import BUILD_DATE, ROOT, article_source, build_in_fork, flat_log
 from tests.test_privacy import cards, mobiles, resident_ids

@@ -17,6 +17,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from ..common import build_date, line_of, relative_path
+from . import report
 
 CHECK_REPORT = "output-check/report.html"
 _LOCATED = re.compile(r"^(?P<path>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>.+)$", re.S)
@@ -124,7 +125,7 @@ def main(argv):
 
 
 def write_page(path, records, settings, settings_file):
-    from ..proofread import report
+
 
     items = []
     for level, message, finding in records:

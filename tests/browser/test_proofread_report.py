@@ -1,11 +1,11 @@
-"""`make check`'s report page (plugins/proofread/report.py) in real Chromium:
+"""`make check`'s report page (plugins/safety/report.py) in real Chromium:
 the same axe-core checks as the site (WCAG 2.1 AA, 0 violations) at a phone
 and a desktop width, opened from disk as an editor opens it, and not a
 single request beyond the file itself."""
 
 import pytest
 
-from plugins.proofread.report import OTHER, SITE, Item, write
+from plugins.safety.report import OTHER, SITE, Item, write
 from tests.browser.test_accessibility import axe_violations
 
 ITEMS = [
