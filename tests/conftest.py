@@ -20,6 +20,60 @@ BUILD_DATE = "2026-11-20"
 SMALL_SITE_ALLOW = ["/favicon.svg", "/guide/"]
 
 
+# How `make test` shares the tests between xdist workers (--dist loadscope,
+# with the scopes below). A file's tests run on one worker, in order, so that
+# its module fixtures are made once (as with --dist loadfile) — except in the
+# files of SPREAD, whose tests each build their own sites: those are handed
+# out one at a time to whichever worker is free. tests/browser is one scope:
+# one Chromium.
+SPREAD = {
+    "tests/test_incremental.py", "tests/test_quick.py", "tests/test_parallel.py", "tests/test_devserver.py",
+    "tests/test_safety.py", "tests/test_leaks.py", "tests/test_notices.py", "tests/test_editorial.py",
+    "tests/test_links.py", "tests/test_assets.py", "tests/test_privacy.py", "tests/test_metadata.py",
+    "tests/test_gallery.py", "tests/site/test_demo_dates.py", "tests/site/test_preview_site.py",
+    "tests/site/test_albums_site.py", "tests/site/test_html_valid.py",
+}
+# Handed out first, longest first (the rest in the order collected), so
+# that no long piece of work is left for the end while the other worker idles.
+FIRST = [
+    "tests/browser", "tests/test_quick.py", "tests/test_incremental.py", "tests/test_parallel.py",
+    "tests/test_deploy.py", "tests/site/test_preview_site.py", "tests/test_devserver.py",
+]
+
+
+def _file_scope(nodeid):
+    path = nodeid.split("::")[0]
+    return "tests/browser" if path.startswith("tests/browser/") else path
+
+
+def work_unit(nodeid):
+    """What one worker runs as a whole: a file (or tests/browser), or one test."""
+    scope = _file_scope(nodeid)
+    return nodeid if scope in SPREAD else scope
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        scope = _file_scope(item.nodeid)
+        return FIRST.index(scope) if scope in FIRST else len(FIRST)
+
+    items.sort(key=rank)  # stable: each file keeps its order
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False  # the order above, not by size
+    return Scheduling(config, log)
+
+
 class Build:
     def __init__(self, output, result):
         self.root = Path(output)
