@@ -116,11 +116,43 @@ def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, **s
     return Build(output, result)
 
 
+def shared_build(tmp_path_factory, name, content, settings_file="pelicanconf.py", **settings):
+    """``run_pelican`` made once per test run: the first xdist worker to ask
+    builds, another waits for it (a lock file) and gets the same output and
+    log. Only for sites that tests read and never change."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    # Workers' folders (popen-gw0 …) sit in the run's own folder.
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / f"shared-{name}"
+    root.mkdir(exist_ok=True)
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = root / "result.json"
+        if record.exists():
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            result = subprocess.CompletedProcess(saved["args"], saved["returncode"], saved["stdout"], saved["stderr"])
+            return Build(root / "output", result)
+        build = run_pelican(content, root / "output", settings_file, cache=root / "cache", **settings)
+        result = build.result
+        record.write_text(json.dumps({"args": result.args, "returncode": result.returncode,
+                                      "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
+        return build
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
-    """The demo site, built once per test session (per xdist worker)."""
-    base = tmp_path_factory.mktemp("demo")
-    build = run_pelican(ROOT / "content", base / "output", cache=base / "cache")
+    """The demo site, built once per test run (shared by the xdist workers)."""
+    build = shared_build(tmp_path_factory, "demo", ROOT / "content")
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def published_demo(tmp_path_factory):
+    """The demo built for production (publishconf.py, `make publish`), once
+    per test run: read by the preview-traces and deploy tests."""
+    build = shared_build(tmp_path_factory, "publish", ROOT / "content", "publishconf.py")
     assert build.returncode == 0, build.log
     return build
 
