@@ -305,3 +305,54 @@ def tree(root):
     """Every file under ``root`` with its bytes."""
     root = Path(root)
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --- reference builds of tests/test_incremental.py and tests/test_quick.py -----
+
+_CLEAN = {"store": None, "builds": {}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_reference_store(tmp_path_factory):
+    _CLEAN["store"] = tmp_path_factory.mktemp("clean-references")
+
+
+def _tree_digest(root):
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, data in tree(root).items():
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def clean_reference(site, clean_dir):
+    """``site.build`` of a clean build into ``clean_dir`` (output, cache and
+    photo cache all new), made once per test session for the same content,
+    theme and settings: many tests start from the same site or make the
+    same first edit. A clean build is a function of those alone (which
+    tests/site/test_site.py's byte-identical builds and the comparisons
+    themselves keep checking), so a later test gets a copy of the output
+    the first one built. The site's own folder (in THEME) is left out of
+    the key: it differs from test to test, never between a site's builds."""
+    import hashlib
+
+    settings = json.dumps(site.settings, sort_keys=True, ensure_ascii=False).replace(str(site.base), "<site>")
+    key = hashlib.sha256(
+        "\n".join([_tree_digest(site.content), _tree_digest(site.theme), settings]).encode("utf-8")
+    ).hexdigest()
+    clean_dir.mkdir(parents=True, exist_ok=True)
+    known = _CLEAN["builds"].get(key)
+    if known is not None:
+        returncode, stderr, stored = known
+        if stored is not None:
+            shutil.copytree(stored, clean_dir / "output")
+        return Result(returncode, stderr)
+    clean = site.build(clean_dir / "output", clean_dir / "cache", clean_dir / "photos")
+    stored = None
+    if clean.returncode == 0 and _CLEAN["store"] is not None:
+        stored = _CLEAN["store"] / key
+        shutil.copytree(clean_dir / "output", stored)
+    _CLEAN["builds"][key] = (clean.returncode, clean.stderr, stored)
+    return clean
+
