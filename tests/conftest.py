@@ -60,7 +60,7 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable: each file keeps its order
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: pytest -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadscope":
         return None
