@@ -97,8 +97,29 @@ class Build:
         return sorted(p for p in self.root.rglob("*") if p.is_file())
 
 
-def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, **settings):
-    """Run Pelican as an editor would (a subprocess), with settings as -e KEY=JSON."""
+def run_module(module, *args, env=None, timeout=None, fresh=False):
+    """``python -m module args`` from the project folder, as a separate
+    command (``subprocess.run(…, capture_output=True, text=True)``), through
+    tests/forkserver.py: Pelican is not imported again for every command.
+    ``fresh=True``: a new interpreter (its own hash seed)."""
+    from tests import forkserver
+
+    return forkserver.run_module(module, args, dict(os.environ) if env is None else env, ROOT,
+                                 timeout=timeout, fresh=fresh)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_fork_servers():
+    yield
+    from tests import forkserver
+
+    forkserver.stop_all()
+
+
+def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, fresh=False, **settings):
+    """Run Pelican as an editor would (a separate command: run_module), with
+    settings as -e KEY=JSON. ``fresh=True``: in a new interpreter, for a
+    build compared byte for byte with another."""
     settings.setdefault("BUILD_DATE", BUILD_DATE)
     if Path(content) != ROOT / "content":
         # A small test site has neither the demo's favicon nor its 办事指南
@@ -107,12 +128,9 @@ def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, **s
     if cache is not None:
         settings.setdefault("CACHE_PATH", str(cache))
     overrides = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()]
-    command = [
-        sys.executable, "-m", "pelican", str(content), "-o", str(output),
-        "-s", str(ROOT / settings_file), "-e", *overrides,
-    ]
+    arguments = [str(content), "-o", str(output), "-s", str(ROOT / settings_file), "-e", *overrides]
     env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", TERM="dumb")
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    result = run_module("pelican", *arguments, env=env, timeout=600, fresh=fresh)
     return Build(output, result)
 
 
@@ -164,7 +182,7 @@ def make_site(tmp_path):
     ``make_site({"articles/a.md": "...", ...}, **settings)``
     """
 
-    def build(files, settings_file="pelicanconf.py", output=None, **settings):
+    def build(files, settings_file="pelicanconf.py", output=None, fresh=False, **settings):
         content = tmp_path / "content"
         for relative, data in files.items():
             target = content / relative
@@ -175,7 +193,8 @@ def make_site(tmp_path):
                 target.write_text(data, encoding="utf-8")
         for folder in ("articles", "pages"):
             (content / folder).mkdir(parents=True, exist_ok=True)
-        return run_pelican(content, output or tmp_path / "output", settings_file, cache=tmp_path / "cache", **settings)
+        return run_pelican(content, output or tmp_path / "output", settings_file, cache=tmp_path / "cache", fresh=fresh,
+                           **settings)
 
     return build
 
