@@ -57,7 +57,7 @@ devserver: $(VENV)/.installed
 	$(PY) -m plugins.devserver $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(if $(BIND),-b $(BIND)) $(EXTRA)
 
 test: $(VENV)/.installed node_modules/axe-core/axe.min.js
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadscope
 
 # axe-core for the browser tests; without npm those tests say how to get it.
 node_modules/axe-core/axe.min.js: package-lock.json

@@ -20,6 +20,60 @@ BUILD_DATE = "2026-11-20"
 SMALL_SITE_ALLOW = ["/favicon.svg", "/guide/"]
 
 
+# How `make test` shares the tests between xdist workers (--dist loadscope,
+# with the scopes below). A file's tests run on one worker, in order, so that
+# its module fixtures are made once (as with --dist loadfile) — except in the
+# files of SPREAD, whose tests each build their own sites: those are handed
+# out one at a time to whichever worker is free. tests/browser is one scope:
+# one Chromium.
+SPREAD = {
+    "tests/test_incremental.py", "tests/test_quick.py", "tests/test_parallel.py", "tests/test_devserver.py",
+    "tests/test_safety.py", "tests/test_leaks.py", "tests/test_notices.py", "tests/test_editorial.py",
+    "tests/test_links.py", "tests/test_assets.py", "tests/test_privacy.py", "tests/test_metadata.py",
+    "tests/test_gallery.py", "tests/site/test_demo_dates.py", "tests/site/test_preview_site.py",
+    "tests/site/test_albums_site.py", "tests/site/test_html_valid.py",
+}
+# Handed out first, longest first (the rest in the order collected), so
+# that no long piece of work is left for the end while the other worker idles.
+FIRST = [
+    "tests/browser", "tests/test_quick.py", "tests/test_incremental.py", "tests/test_parallel.py",
+    "tests/test_deploy.py", "tests/site/test_preview_site.py", "tests/test_devserver.py",
+]
+
+
+def _file_scope(nodeid):
+    path = nodeid.split("::")[0]
+    return "tests/browser" if path.startswith("tests/browser/") else path
+
+
+def work_unit(nodeid):
+    """What one worker runs as a whole: a file (or tests/browser), or one test."""
+    scope = _file_scope(nodeid)
+    return nodeid if scope in SPREAD else scope
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        scope = _file_scope(item.nodeid)
+        return FIRST.index(scope) if scope in FIRST else len(FIRST)
+
+    items.sort(key=rank)  # stable: each file keeps its order
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: pytest -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False  # the order above, not by size
+    return Scheduling(config, log)
+
+
 class Build:
     def __init__(self, output, result):
         self.root = Path(output)
@@ -43,8 +97,29 @@ class Build:
         return sorted(p for p in self.root.rglob("*") if p.is_file())
 
 
-def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, **settings):
-    """Run Pelican as an editor would (a subprocess), with settings as -e KEY=JSON."""
+def run_module(module, *args, env=None, timeout=None, fresh=False):
+    """``python -m module args`` from the project folder, as a separate
+    command (``subprocess.run(…, capture_output=True, text=True)``), through
+    tests/forkserver.py: Pelican is not imported again for every command.
+    ``fresh=True``: a new interpreter (its own hash seed)."""
+    from tests import forkserver
+
+    return forkserver.run_module(module, args, dict(os.environ) if env is None else env, ROOT,
+                                 timeout=timeout, fresh=fresh)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_fork_servers():
+    yield
+    from tests import forkserver
+
+    forkserver.stop_all()
+
+
+def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, fresh=False, **settings):
+    """Run Pelican as an editor would (a separate command: run_module), with
+    settings as -e KEY=JSON. ``fresh=True``: in a new interpreter, for a
+    build compared byte for byte with another."""
     settings.setdefault("BUILD_DATE", BUILD_DATE)
     if Path(content) != ROOT / "content":
         # A small test site has neither the demo's favicon nor its 办事指南
@@ -53,20 +128,49 @@ def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, **s
     if cache is not None:
         settings.setdefault("CACHE_PATH", str(cache))
     overrides = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()]
-    command = [
-        sys.executable, "-m", "pelican", str(content), "-o", str(output),
-        "-s", str(ROOT / settings_file), "-e", *overrides,
-    ]
+    arguments = [str(content), "-o", str(output), "-s", str(ROOT / settings_file), "-e", *overrides]
     env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", TERM="dumb")
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    result = run_module("pelican", *arguments, env=env, timeout=600, fresh=fresh)
     return Build(output, result)
+
+
+def shared_build(tmp_path_factory, name, content, settings_file="pelicanconf.py", **settings):
+    """``run_pelican`` made once per test run: the first xdist worker to ask
+    builds, another waits for it (a lock file) and gets the same output and
+    log. Only for sites that tests read and never change."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    # Workers' folders (popen-gw0 …) sit in the run's own folder.
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / f"shared-{name}"
+    root.mkdir(exist_ok=True)
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = root / "result.json"
+        if record.exists():
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            result = subprocess.CompletedProcess(saved["args"], saved["returncode"], saved["stdout"], saved["stderr"])
+            return Build(root / "output", result)
+        build = run_pelican(content, root / "output", settings_file, cache=root / "cache", **settings)
+        result = build.result
+        record.write_text(json.dumps({"args": result.args, "returncode": result.returncode,
+                                      "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
+        return build
 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
-    """The demo site, built once per test session (per xdist worker)."""
-    base = tmp_path_factory.mktemp("demo")
-    build = run_pelican(ROOT / "content", base / "output", cache=base / "cache")
+    """The demo site, built once per test run (shared by the xdist workers)."""
+    build = shared_build(tmp_path_factory, "demo", ROOT / "content")
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def published_demo(tmp_path_factory):
+    """The demo built for production (publishconf.py, `make publish`), once
+    per test run: read by the preview-traces and deploy tests."""
+    build = shared_build(tmp_path_factory, "publish", ROOT / "content", "publishconf.py")
     assert build.returncode == 0, build.log
     return build
 
@@ -78,7 +182,7 @@ def make_site(tmp_path):
     ``make_site({"articles/a.md": "...", ...}, **settings)``
     """
 
-    def build(files, settings_file="pelicanconf.py", output=None, **settings):
+    def build(files, settings_file="pelicanconf.py", output=None, fresh=False, **settings):
         content = tmp_path / "content"
         for relative, data in files.items():
             target = content / relative
@@ -89,7 +193,8 @@ def make_site(tmp_path):
                 target.write_text(data, encoding="utf-8")
         for folder in ("articles", "pages"):
             (content / folder).mkdir(parents=True, exist_ok=True)
-        return run_pelican(content, output or tmp_path / "output", settings_file, cache=tmp_path / "cache", **settings)
+        return run_pelican(content, output or tmp_path / "output", settings_file, cache=tmp_path / "cache", fresh=fresh,
+                           **settings)
 
     return build
 
@@ -219,3 +324,54 @@ def tree(root):
     """Every file under ``root`` with its bytes."""
     root = Path(root)
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --- reference builds of tests/test_incremental.py and tests/test_quick.py -----
+
+_CLEAN = {"store": None, "builds": {}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_reference_store(tmp_path_factory):
+    _CLEAN["store"] = tmp_path_factory.mktemp("clean-references")
+
+
+def _tree_digest(root):
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, data in tree(root).items():
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def clean_reference(site, clean_dir):
+    """``site.build`` of a clean build into ``clean_dir`` (output, cache and
+    photo cache all new), made once per test session for the same content,
+    theme and settings: many tests start from the same site or make the
+    same first edit. A clean build is a function of those alone (which
+    tests/site/test_site.py's byte-identical builds and the comparisons
+    themselves keep checking), so a later test gets a copy of the output
+    the first one built. The site's own folder (in THEME) is left out of
+    the key: it differs from test to test, never between a site's builds."""
+    import hashlib
+
+    settings = json.dumps(site.settings, sort_keys=True, ensure_ascii=False).replace(str(site.base), "<site>")
+    key = hashlib.sha256(
+        "\n".join([_tree_digest(site.content), _tree_digest(site.theme), settings]).encode("utf-8")
+    ).hexdigest()
+    clean_dir.mkdir(parents=True, exist_ok=True)
+    known = _CLEAN["builds"].get(key)
+    if known is not None:
+        returncode, stderr, stored = known
+        if stored is not None:
+            shutil.copytree(stored, clean_dir / "output")
+        return Result(returncode, stderr)
+    clean = site.build(clean_dir / "output", clean_dir / "cache", clean_dir / "photos")
+    stored = None
+    if clean.returncode == 0 and _CLEAN["store"] is not None:
+        stored = _CLEAN["store"] / key
+        shutil.copytree(clean_dir / "output", stored)
+    _CLEAN["builds"][key] = (clean.returncode, clean.stderr, stored)
+    return clean
+

@@ -23,7 +23,7 @@ from PIL import Image
 import plugins.gallery  # noqa: F401  (imported once here, not in every build)
 import plugins.notices  # noqa: F401
 
-from tests.conftest import ROOT, article_source, build_in_fork, tree
+from tests.conftest import ROOT, article_source, build_in_fork, clean_reference, tree
 
 BUILD_DATE = "2026-11-20"
 COLUMNS = ["社区动态", "党建引领", "红色物业"]
@@ -173,7 +173,7 @@ class Site:
         before = tree(incremental) if incremental.exists() else None
         result = self.build(incremental, self.base / "cache", processes=2, quiet=quiet)
         clean_dir = self.base / f"clean-{uuid.uuid4().hex[:8]}"
-        clean = self.build(clean_dir / "output", clean_dir / "cache", clean_dir / "photos")
+        clean = clean_reference(self, clean_dir)  # made once per content, theme and settings (tests/conftest.py)
         try:
             assert (result.returncode == 0) == (clean.returncode == 0), (self.steps, result.stderr, clean.stderr)
             if result.returncode != 0:

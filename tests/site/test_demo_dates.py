@@ -4,12 +4,10 @@ appears, a notice takes effect or ends (and the day after), checked by
 
 import datetime
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT, run_pelican
+from tests.conftest import ROOT, run_module, run_pelican
 
 _DATE_LINE = re.compile(r"^(?:日期|发布时间|date|生效日期|effective|截止日期|expires)\s*[:：]\s*(\d{4}-\d{2}-\d{2})", re.M)
 _ENDS = re.compile(r"^(?:截止日期|expires)\s*[:：]\s*(\d{4}-\d{2}-\d{2})", re.M)
@@ -28,10 +26,7 @@ def demo_days():
 @pytest.mark.parametrize("day", demo_days())
 def test_demo_passes_the_production_check_on(day, tmp_path_factory):
     cache = tmp_path_factory.getbasetemp() / "demo-dates-cache"
-    result = subprocess.run(
-        [sys.executable, "-m", "plugins.safety", "publishconf.py", f'BUILD_DATE="{day}"', f'CACHE_PATH="{cache}"'],
-        cwd=ROOT, capture_output=True, text=True,
-    )
+    result = run_module("plugins.safety", "publishconf.py", f'BUILD_DATE="{day}"', f'CACHE_PATH="{cache}"')
     assert result.returncode == 0, result.stdout + result.stderr
     assert "检查完成：0 个错误" in result.stdout
 

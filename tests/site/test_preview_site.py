@@ -5,7 +5,7 @@ page of the demo carries it there, and no built output — preview or
 from bs4 import BeautifulSoup
 
 from plugins.devserver.server import with_reload_script
-from tests.conftest import ROOT, files_containing, run_pelican
+from tests.conftest import ROOT, files_containing
 
 PREVIEW_MARKS = ("__linli", "reload.js", "reload.css", "data-build")
 
@@ -16,11 +16,8 @@ def assert_no_preview_traces(root):
     assert not [path for path in root.rglob("*") if path.name in ("status", "reload.js", "reload.css")]
 
 
-def test_published_output_has_no_reload_script_nor_build_stamp(tmp_path):
-    build = run_pelican(ROOT / "content", tmp_path / "output", "publishconf.py", cache=tmp_path / "cache",
-                        PHOTO_CACHE=str(tmp_path / "photos"))
-    assert build.returncode == 0, build.log
-    assert_no_preview_traces(build.root)
+def test_published_output_has_no_reload_script_nor_build_stamp(published_demo):
+    assert_no_preview_traces(published_demo.root)
 
 
 def test_make_html_output_has_none_either(demo_site):
