@@ -13,9 +13,11 @@ started with — a command with another gets another server — so whatever
 Pelican reads from it on import (Rich reads COLUMNS) is what a new
 interpreter would read.
 
-What stays different from a new interpreter: Pelican and what it imports are
-already loaded (plugins and settings are not: the command imports those), and
-the commands of one server share its hash seed. A test that compares two
+What stays different from a new interpreter: Pelican, the plugins that
+pelicanconf.py names and what they import are already loaded (their module
+code has run, in the same folder and environment; the settings files are
+run by each command, and each command registers the plugins), and the
+commands of one server share its hash seed. A test that compares two
 builds byte for byte runs one of them in a new interpreter (``fresh=True``),
 so that set order still differs between them as between two commands.
 """
@@ -31,8 +33,27 @@ from pathlib import Path
 
 # The server: imports, then one command at a time.
 SERVER = r"""
-import atexit, json, os, runpy, sys, threading, traceback
+import ast, atexit, importlib, json, os, runpy, sys, threading, traceback
 import pelican, pelican.settings  # what `python -m pelican` imports before it reads anything
+
+# The plugins the project's settings name, and the project modules they
+# import (read, not run: pelicanconf.py itself is run by each command).
+# A plugin connects to Pelican's signals in register(), which each command
+# calls; one that fails to import here fails again, and is reported, there.
+try:
+    names = []
+    for node in ast.walk(ast.parse(open("pelicanconf.py", encoding="utf-8").read())):
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "PLUGINS" for target in node.targets):
+            names += ast.literal_eval(node.value)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("plugins."):
+            names.append(node.module)
+except (OSError, SyntaxError, ValueError):
+    names = []
+for name in names:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
 
 requests, replies = os.fdopen(int(sys.argv[1]), "rb", buffering=0), os.fdopen(int(sys.argv[2]), "wb", buffering=0)
 for line in requests:
