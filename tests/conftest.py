@@ -18,6 +18,11 @@ from pelican import main as pelican_main
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DATE = "2026-11-20"
 SMALL_SITE_ALLOW = ["/favicon.svg", "/guide/"]
+# The photo cache of every build of the demo that names none: pelicanconf.py's
+# PHOTO_CACHE, shared by `make html` and `make devserver`. Tests that build the
+# demo and compare anything but the photo pipeline use it, so the demo's
+# photos are made once per run, not once per build.
+DEMO_PHOTO_CACHE = ROOT / ".cache" / "photos"
 
 
 # How `make test` shares the tests between xdist workers (--dist loadscope,
