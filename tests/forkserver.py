@@ -102,8 +102,8 @@ for line in requests:
             finally:
                 os._exit(code & 0xFF)
     replies.write((json.dumps({"pid": pid}) + "\n").encode())
-    _, status = os.waitpid(pid, 0)
-    replies.write((json.dumps({"status": status}) + "\n").encode())
+    _, status, usage = os.wait4(pid, 0)
+    replies.write((json.dumps({"status": status, "cpu": usage.ru_utime + usage.ru_stime}) + "\n").encode())
 """
 
 
@@ -148,6 +148,8 @@ class Server:
                 self._reply(None)
                 raise subprocess.TimeoutExpired([module, *args], timeout)
             code = os.waitstatus_to_exitcode(reply["status"])
+            global cpu_seconds
+            cpu_seconds += reply["cpu"]
             read = lambda path: path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""  # noqa: E731
             return subprocess.CompletedProcess([sys.executable, "-m", module, *map(str, args)], code, read(out), read(err))
 
@@ -168,6 +170,7 @@ def _now():
 
 
 _servers = {}
+cpu_seconds = 0.0  # used by the commands run so far (for measuring the tests)
 
 
 def run_module(module, args, env, cwd, timeout=None, fresh=False):
