@@ -13,9 +13,11 @@ started with — a command with another gets another server — so whatever
 Pelican reads from it on import (Rich reads COLUMNS) is what a new
 interpreter would read.
 
-What stays different from a new interpreter: Pelican and what it imports are
-already loaded (plugins and settings are not: the command imports those), and
-the commands of one server share its hash seed. A test that compares two
+What stays different from a new interpreter: Pelican, the plugins that
+pelicanconf.py names and what they import are already loaded (their module
+code has run, in the same folder and environment; the settings files are
+run by each command, and each command registers the plugins), and the
+commands of one server share its hash seed. A test that compares two
 builds byte for byte runs one of them in a new interpreter (``fresh=True``),
 so that set order still differs between them as between two commands.
 """
@@ -31,8 +33,27 @@ from pathlib import Path
 
 # The server: imports, then one command at a time.
 SERVER = r"""
-import atexit, json, os, runpy, sys, threading, traceback
+import ast, atexit, importlib, json, os, runpy, sys, threading, traceback
 import pelican, pelican.settings  # what `python -m pelican` imports before it reads anything
+
+# The plugins the project's settings name, and the project modules they
+# import (read, not run: pelicanconf.py itself is run by each command).
+# A plugin connects to Pelican's signals in register(), which each command
+# calls; one that fails to import here fails again, and is reported, there.
+try:
+    names = []
+    for node in ast.walk(ast.parse(open("pelicanconf.py", encoding="utf-8").read())):
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "PLUGINS" for target in node.targets):
+            names += ast.literal_eval(node.value)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("plugins."):
+            names.append(node.module)
+except (OSError, SyntaxError, ValueError):
+    names = []
+for name in names:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
 
 requests, replies = os.fdopen(int(sys.argv[1]), "rb", buffering=0), os.fdopen(int(sys.argv[2]), "wb", buffering=0)
 for line in requests:
@@ -81,8 +102,8 @@ for line in requests:
             finally:
                 os._exit(code & 0xFF)
     replies.write((json.dumps({"pid": pid}) + "\n").encode())
-    _, status = os.waitpid(pid, 0)
-    replies.write((json.dumps({"status": status}) + "\n").encode())
+    _, status, usage = os.wait4(pid, 0)
+    replies.write((json.dumps({"status": status, "cpu": usage.ru_utime + usage.ru_stime}) + "\n").encode())
 """
 
 
@@ -127,6 +148,8 @@ class Server:
                 self._reply(None)
                 raise subprocess.TimeoutExpired([module, *args], timeout)
             code = os.waitstatus_to_exitcode(reply["status"])
+            global cpu_seconds
+            cpu_seconds += reply["cpu"]
             read = lambda path: path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""  # noqa: E731
             return subprocess.CompletedProcess([sys.executable, "-m", module, *map(str, args)], code, read(out), read(err))
 
@@ -147,6 +170,7 @@ def _now():
 
 
 _servers = {}
+cpu_seconds = 0.0  # used by the commands run so far (for measuring the tests)
 
 
 def run_module(module, args, env, cwd, timeout=None, fresh=False):

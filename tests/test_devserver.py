@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from plugins.devserver.__main__ import describe, describe_exception
 from plugins.devserver.server import digest, with_reload_script
-from tests.conftest import ROOT, article_source, run_pelican
+from tests.conftest import DEMO_PHOTO_CACHE, ROOT, article_source, run_pelican
 from tests.devserver import save
 
 ARTICLE = "articles/lift.md"
@@ -196,7 +196,7 @@ def test_the_edited_page_first_is_the_page_the_build_then_writes(devserver, tmp_
     that build reloads no page (its text is unchanged)."""
     from plugins.devserver.server import digest
 
-    server = devserver(ROOT / "content")
+    server = devserver(ROOT / "content", PHOTO_CACHE=str(DEMO_PHOTO_CACHE))  # the demo's photos, made once
     status = server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok", timeout=600)
     for number, (source, how) in enumerate(DEMO_PIECES, 1):
         before = server.status()

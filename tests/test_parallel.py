@@ -11,7 +11,7 @@ import re
 import pytest
 
 from plugins.safety import writer as writer_module
-from tests.conftest import ROOT, article_source, build_in_fork, copy_demo_content, flat_log, tree
+from tests.conftest import DEMO_PHOTO_CACHE, ROOT, article_source, build_in_fork, copy_demo_content, flat_log, tree
 
 BUILD_DATE = "2026-11-20"
 
@@ -49,10 +49,12 @@ def demo_content(tmp_path_factory):
 
 @pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
 def test_the_demo_rendered_on_several_processes_equals_one(tmp_path, demo_content, settings_file):
-    one = build(tmp_path, demo_content, "one", settings_file, RENDER_PROCESSES=1)
+    photos = str(DEMO_PHOTO_CACHE)  # the demo's photos, made once: pages are what is compared
+    one = build(tmp_path, demo_content, "one", settings_file, RENDER_PROCESSES=1, PHOTO_CACHE=photos)
     assert one.returncode == 0, one.stderr
     for processes in (2, 3):
-        many = build(tmp_path, demo_content, f"many-{processes}", settings_file, RENDER_PROCESSES=processes)
+        many = build(tmp_path, demo_content, f"many-{processes}", settings_file, RENDER_PROCESSES=processes,
+                     PHOTO_CACHE=photos)
         assert many.returncode == 0, many.stderr
         got, want = tree(many.output), tree(one.output)
         assert sorted(got) == sorted(want)

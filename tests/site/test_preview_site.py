@@ -5,7 +5,7 @@ page of the demo carries it there, and no built output — preview or
 from bs4 import BeautifulSoup
 
 from plugins.devserver.server import with_reload_script
-from tests.conftest import ROOT, files_containing
+from tests.conftest import DEMO_PHOTO_CACHE, ROOT, files_containing
 
 PREVIEW_MARKS = ("__linli", "reload.js", "reload.css", "data-build")
 
@@ -25,7 +25,7 @@ def test_make_html_output_has_none_either(demo_site):
 
 
 def test_every_page_the_devserver_serves_carries_the_reload_script_once(devserver):
-    server = devserver(ROOT / "content")
+    server = devserver(ROOT / "content", PHOTO_CACHE=str(DEMO_PHOTO_CACHE))  # the demo's photos, made once
     server.wait_for(lambda s: s["build"] >= 1 and s["state"] == "ok")
     pages = sorted(server.output.rglob("*.html"))
     assert len(pages) > 40
