@@ -12,7 +12,7 @@ from .duplicates import check_duplicate_outputs
 from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
-from .templates import check_templates
+from .templates import check_templates, share_compiled_templates
 from .sanitize import sanitize_content
 from .writer import guarded_writer, keep_summary_source, render_queued
 
@@ -56,6 +56,7 @@ def on_finalized(pelican):
 def register():
     adopt_sitemap()  # registered before us: PLUGINS lists safety last
     signals.get_generators.connect(atomic.start_build)
+    signals.generator_init.connect(share_compiled_templates)
     signals.content_object_init.connect(on_content_init)
     signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)

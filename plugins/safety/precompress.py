@@ -7,6 +7,7 @@ byte-identical between builds. A copy is written only when it is smaller; a
 file whose bytes are those of the site being replaced gets that site's copies."""
 
 import gzip
+import hashlib
 import os
 
 import brotli
@@ -27,6 +28,9 @@ def precompress(pelican, output_path, **_):
     extensions = tuple(setting(settings, "PRECOMPRESS_EXTENSIONS", DEFAULTS))
     minimum = setting(settings, "PRECOMPRESS_MIN_SIZE", DEFAULTS)
     previous = os.path.abspath(settings["OUTPUT_PATH"])  # the site being replaced
+    # Copies already made in this build, by the bytes they compress: every
+    # part of a split search index carries the same Pagefind scripts.
+    made = {}
     for folder, _, names in os.walk(output_path):
         for name in sorted(names):
             if not name.endswith(extensions):
@@ -37,13 +41,15 @@ def precompress(pelican, output_path, **_):
             if len(data) < minimum:
                 continue
             old = os.path.join(previous, os.path.relpath(path, output_path))
+            digest = hashlib.sha256(data).digest()
             for suffix, compress in COMPRESSORS:
-                if _reuse(old + suffix, path + suffix, data, old):
+                if _link(made.get((digest, suffix)), path + suffix) or _reuse(old + suffix, path + suffix, data, old):
                     continue
                 compressed = compress(data)
                 if len(compressed) < len(data):
                     with open(path + suffix, "wb") as handle:
                         handle.write(compressed)
+                    made[digest, suffix] = path + suffix
 
 
 COMPRESSORS = (
@@ -61,7 +67,16 @@ def _reuse(old_copy, new_copy, data, old):
         with open(old, "rb") as handle:
             if handle.read() != data:
                 return False
-        os.link(old_copy, new_copy)
+    except OSError:
+        return False
+    return _link(old_copy, new_copy)
+
+
+def _link(made, new_copy):
+    if made is None:
+        return False
+    try:
+        os.link(made, new_copy)
     except OSError:
         return False
     return True
