@@ -16,6 +16,7 @@ content is still valid (most hold the site key they were made with):
 | ``search`` | search | the pages and files of each part of the index |
 | ``memo`` | the foundation (memo.py) | results of pure functions of a text |
 | ``qr`` | share | QR drawings by address |
+| ``templates`` | safety (templates.py) | the theme's templates, compiled |
 
 A section is kept as the bytes it was loaded as until its owner asks for
 it, so a build reads the big snapshot body only when it uses it and writes

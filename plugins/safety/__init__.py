@@ -6,13 +6,13 @@ from pelican.contents import Static
 
 from ..common import logger
 from . import atomic
-from ..events import site_complete
+from ..events import site_complete, site_swapped
 from .check import CheckFinished, run_extra_checks
 from .duplicates import check_duplicate_outputs
 from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
-from .templates import check_templates, share_compiled_templates
+from .templates import check_templates, keep_compiled_templates, load_compiled_templates, share_compiled_templates
 from .sanitize import sanitize_content
 from .writer import guarded_writer, keep_summary_source, render_queued
 
@@ -56,7 +56,9 @@ def on_finalized(pelican):
 def register():
     adopt_sitemap()  # registered before us: PLUGINS lists safety last
     signals.get_generators.connect(atomic.start_build)
+    signals.get_generators.connect(load_compiled_templates)
     signals.generator_init.connect(share_compiled_templates)
+    site_swapped.connect(keep_compiled_templates)
     signals.content_object_init.connect(on_content_init)
     signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)

@@ -4,11 +4,13 @@ found before anything is written — Pelican would stop in the middle of
 writing with PelicanTemplateNotFound and a traceback naming no file."""
 
 import difflib
+import marshal
 import os
 
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican.generators import PelicanTemplateNotFound
 
+from .. import build_record
 from ..common import report_error
 
 PIECES = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages",
@@ -53,25 +55,50 @@ def check_templates(generators):
 class CompiledTemplates(BytecodeCache):
     """Each of Pelican's generators has its own Jinja environment, so every
     template was compiled once per generator: half of a small site's build.
-    The environments share the compiled code here, in memory. Compiling is a
-    pure function of the source and the compiler's options: Jinja checks
-    each entry against the template's source, and the key holds the options,
-    should a plugin's environment differ. So one store serves every build
-    of the process (the devserver's too)."""
+    The environments share the compiled code here, in memory, and the build
+    record keeps it for the next build (section ``templates``): a one-edit
+    rebuild of a big site spent an eighth of its time compiling.
+    What Jinja compiles depends on the template's source (checked by Jinja
+    against each entry), the compiler's options, and — since its optimizer
+    calls filters on constant arguments, e.g. a theme file's hashed name —
+    on the filters: on settings, theme and plugin code, which the site key
+    holds. So the key is the site key with the options."""
 
     def __init__(self):
-        self.compiled = {}
+        self.site_key = ""
+        self.compiled = {}  # key -> (source checksum, code)
+        self.used = set()  # keys this build loaded or compiled
+        self.added = False  # this build compiled something
 
     def load_bytecode(self, bucket):
         checksum, code = self.compiled.get(bucket.key, (None, None))
         if checksum == bucket.checksum:
             bucket.code = code
+            self.used.add(bucket.key)
 
     def dump_bytecode(self, bucket):
         self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+        self.used.add(bucket.key)
+        self.added = True
+
+    def read(self, site_key, stored):
+        """A build starts, with what the last one kept."""
+        if site_key != self.site_key:
+            self.site_key, self.compiled = site_key, {}
+        self.used, self.added = set(), False
+        for key, (checksum, code) in (stored or {}).items():
+            if key not in self.compiled:
+                try:
+                    self.compiled[key] = (checksum, marshal.loads(code))
+                except (ValueError, EOFError, TypeError):  # another Python's: compiled again
+                    continue
+
+    def stored(self):
+        """What this build used, for the next one (a template edited away is dropped)."""
+        return {key: (self.compiled[key][0], marshal.dumps(self.compiled[key][1])) for key in sorted(self.used)}
 
     def get_bucket(self, environment, name, filename, source):
-        key = self.get_cache_key(name, filename) + _compiler_options(environment)
+        key = self.get_cache_key(name, filename) + self.site_key + _compiler_options(environment)
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
@@ -95,3 +122,16 @@ def share_compiled_templates(generator):
 
 
 COMPILED = CompiledTemplates()
+SECTION = "templates"
+
+
+def load_compiled_templates(pelican):
+    """``get_generators``: what the last build of this output compiled."""
+    record = build_record.of(pelican)
+    COMPILED.read(record.site_key, record.get(SECTION))
+
+
+def keep_compiled_templates(pelican, **_):
+    """``site_swapped``: the record keeps what this build compiled, when it compiled anything."""
+    if COMPILED.added:
+        build_record.of(pelican).put(SECTION, COMPILED.stored())
