@@ -45,7 +45,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from .. import build_record
 from ..common import SITE_FILES, build_date, logger, relative_path
 from ..events import use_render_state
-from ..safety.writer import Job
+from ..safety.writer import Job, final_urls
 from ..fingerprint import Reach
 from . import snapshot
 from .fastpath import PieceState, Problems, Refused, read_again
@@ -204,8 +204,9 @@ def _rebuild(pelican, build, head, sources, changed):
     pelican.linli_quick_update = QuickUpdate(head, sources, bodies, body["digests"], renders)
     for warning in head.warnings:  # what the last build said while reading the files not read now
         warning.show()
-    _write(writer, body, jobs, feeds, renders.output)
-    signals.finalized.send(pelican)  # the queued pages render, the build finishes and is swapped in
+    with final_urls():  # the pieces' addresses are as the snapshot keeps them
+        _write(writer, body, jobs, feeds, renders.output)
+        signals.finalized.send(pelican)  # the queued pages render, the build finishes and is swapped in
     print(f"快速重建：只读了改动的稿件 / quick rebuild: only the edited files were read ({renders.rendered} pages)",
           file=sys.stderr)
     return 0

@@ -14,7 +14,7 @@ from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
 from .templates import check_templates, keep_compiled_templates, load_compiled_templates, share_compiled_templates
 from .sanitize import sanitize_content
-from .writer import guarded_writer, keep_summary_source, render_queued
+from .writer import final_urls, guarded_writer, keep_summary_source, render_queued
 
 _generators = []  # of the build in progress, for the checks before writing
 
@@ -45,12 +45,13 @@ def before_writing(pelican):
 
 
 def on_finalized(pelican):
-    render_queued()
-    if pelican.settings.get("LINLI_CHECK_ONLY"):
-        run_extra_checks(_generators, pelican.settings, logger)
-        atomic.finish_check(pelican)
-        raise CheckFinished()
-    atomic.finish_build(pelican)
+    with final_urls():  # every address is final from here on
+        render_queued()
+        if pelican.settings.get("LINLI_CHECK_ONLY"):
+            run_extra_checks(_generators, pelican.settings, logger)
+            atomic.finish_check(pelican)
+            raise CheckFinished()
+        atomic.finish_build(pelican)
 
 
 def register():

@@ -339,9 +339,13 @@ def final_urls():
     """While the queued pages render, every piece's address and output path
     are what they will stay, so each is formatted once: Pelican formats them
     from their patterns (through its regex-parsing strftime) on every
-    access, tens of thousands of times a build."""
-    format_once = {}
+    access, tens of thousands of times a build. The finish (the sitemap
+    above all) and a quick rebuild's carried pages ask for them all again."""
     original = Content.get_url_setting
+    if getattr(original, "formats_once", False):  # already inside
+        yield
+        return
+    format_once = {}
 
     def get_url_setting(content, key):
         found = format_once.get((id(content), key))
@@ -350,6 +354,7 @@ def final_urls():
             found = format_once[(id(content), key)] = (content, original(content, key))
         return found[1]
 
+    get_url_setting.formats_once = True
     Content.get_url_setting = get_url_setting
     try:
         yield
