@@ -336,3 +336,41 @@ def test_make_check_reports_an_unknown_template_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "odd.md:8: [错误 error] 模板“artcle”不存在" in result.stdout
+
+
+# --- compiled templates shared by the build's environments (plugins/safety/templates.py) ---
+
+from jinja2 import DictLoader, Environment  # noqa: E402
+
+from plugins.safety.templates import CompiledTemplates  # noqa: E402
+
+
+def _environment(store, name_of):
+    environment = Environment(loader=DictLoader({"page.html": '<link href="{{ "site.css"|asset }}">{{ title }}'}),
+                              bytecode_cache=store)
+    environment.filters["asset"] = name_of
+    return environment
+
+
+def test_compiled_templates_are_shared_kept_and_keyed_by_the_site_key():
+    store = CompiledTemplates()
+    store.read("site-1", None)
+    plain = lambda name: name  # noqa: E731
+    first = _environment(store, plain).get_template("page.html").render(title="一")
+    assert store.added
+    store.read("site-1", None)  # the next generator of the same build
+    assert _environment(store, plain).get_template("page.html").render(title="二") == first.replace("一", "二")
+    assert not store.added  # not compiled again
+    kept = store.stored()
+    # The next build, another process: what the record kept, nothing compiled.
+    later = CompiledTemplates()
+    later.read("site-1", kept)
+    assert _environment(later, plain).get_template("page.html").render(title="一") == first
+    assert not later.added
+    # Another site key (here: hashed asset names), which Jinja's optimizer
+    # folded into the code: compiled again, never the plain names.
+    hashed = lambda name: name.replace(".css", ".3f9c0a1b2d.css")  # noqa: E731
+    later.read("site-2", kept)
+    assert _environment(later, hashed).get_template("page.html").render(title="一") == \
+        '<link href="site.3f9c0a1b2d.css">一'
+    assert later.added
