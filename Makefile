@@ -11,6 +11,11 @@ PORT ?= 8000
 BIND ?=
 # Extra settings for one build, e.g. make html SETTINGS='BUILD_DATE="2026-11-20"'
 SETTINGS ?=
+# A network (plugins/network/README.md): SITE=name builds sites/<name>/ (or
+# SITE=portal the 街道 portal) with its own content, output and caches.
+SITE ?=
+SITE_ENV := $(if $(SITE),LINLI_SITE=$(SITE))
+FOLDERS := $(if $(SITE),,$(CONTENT) -o $(OUTPUT))
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
 .PHONY: help html serve devserver publish deploy deploy-s3 publish-if-changed clean test bench check fix new-article new-notice new-album import
@@ -42,10 +47,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 html: $(VENV)/.installed
-	$(PELICAN) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py $(EXTRA)
+	$(SITE_ENV) $(PELICAN) $(FOLDERS) -s pelicanconf.py $(EXTRA)
 
 publish: $(VENV)/.installed
-	$(PELICAN) $(CONTENT) -o $(OUTPUT) -s publishconf.py $(EXTRA)
+	$(SITE_ENV) $(PELICAN) $(FOLDERS) -s publishconf.py $(EXTRA)
 
 serve: $(VENV)/.installed
 	@test -d $(OUTPUT) || $(MAKE) html
@@ -111,7 +116,7 @@ clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous $(OUTPUT).*.deleting .cache
 
 check: $(VENV)/.installed
-	$(PY) -m plugins.safety publishconf.py $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"')
+	$(SITE_ENV) $(PY) -m plugins.safety publishconf.py $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"')
 
 # The proofreader's safe fixes (plugins/proofread/README.md): punctuation,
 # full-width digits, 错别字 marked 自动. FILE: files, folders or patterns in one

@@ -240,3 +240,13 @@ PLUGINS = [
     "plugins.safety",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "archives/"]}
+
+# --- A street office's network of sites (plugins/network/README.md) ----------
+# With a sites/ folder, `make html SITE=liushu` builds sites/liushu/ with its
+# site.py (identity, colours, deploy target) over everything above, and
+# `make html-all` every community and the 街道 portal (portal/).
+# The header colour, from the theme's accessible palette (plugins/sites.py).
+BRAND_COLOUR = "red"
+from plugins.sites import apply_site  # noqa: E402
+
+apply_site(globals())

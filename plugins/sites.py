@@ -1,0 +1,154 @@
+"""Where the sites of a network live, and how one site's settings are made.
+
+A checkout is one site (``content/`` → ``output/``) until it has a ``sites/``
+folder: then each ``sites/<name>/`` with a ``site.py`` is a community site,
+built with the shared ``pelicanconf.py`` (or ``publishconf.py``) and its own
+``site.py`` over it, from ``sites/<name>/content/`` into
+``sites/<name>/output/``, with its own caches and build record. The 街道
+portal is the site in ``portal/`` (plugins/network/README.md).
+
+``pelicanconf.py`` calls ``apply_site`` last; the site comes from the
+environment (``LINLI_SITE``, which ``make html SITE=…`` sets), because it
+decides where the content and output folders are, before Pelican's ``-e``
+overrides would be read.
+
+Part of the foundation, not of a plugin: the settings, the reference guard
+(plugins/safety/paths.py) and the network build all need it.
+"""
+
+import ast
+import os
+import re
+import sys
+
+SITES_FOLDER = "sites"
+PORTAL = "portal"  # the portal's name and folder (beside sites/, not in it)
+SITE_FILE = "site.py"
+ENVIRONMENT = "LINLI_SITE"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The portal's palette; a community picks one for its header (BRAND_COLOUR),
+# each with at least 4.5:1 contrast against white text (theme/static/css/site.css).
+BRAND_COLOURS = ("red", "green", "blue", "teal", "purple", "brown")
+
+
+class SiteError(SystemExit):
+    """A site that cannot be built as named: one line naming the file, exit status 1."""
+
+    def __init__(self, message):
+        super().__init__(message)
+
+
+def project_root():
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def site_names(root=None):
+    """The community sites of the checkout at ``root``, in name order (not the portal)."""
+    folder = os.path.join(root or project_root(), SITES_FOLDER)
+    if not os.path.isdir(folder):
+        return []
+    return sorted(
+        name for name in os.listdir(folder)
+        if _NAME.match(name) and os.path.isfile(os.path.join(folder, name, SITE_FILE))
+    )
+
+
+def site_folder(name, root=None):
+    root = root or project_root()
+    return os.path.join(root, PORTAL) if name == PORTAL else os.path.join(root, SITES_FOLDER, name)
+
+
+def has_portal(root=None):
+    return os.path.isfile(os.path.join(site_folder(PORTAL, root), SITE_FILE))
+
+
+def read_site_file(path, base):
+    """The UPPERCASE names ``site.py`` at ``path`` sets, run over ``base``
+    (the shared settings, so it may use and extend them)."""
+    namespace = dict(base)
+    namespace["__file__"] = path
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), path)
+        exec(compile(tree, path, "exec"), namespace)  # noqa: S102 - the operator's own settings file, as pelicanconf.py
+    except SyntaxError as error:
+        raise SiteError(f"{path}:{error.lineno}: 语法错误 / syntax error: {error.msg}") from None
+    except Exception as error:  # noqa: BLE001 - shown as one line naming the file
+        line = _line_in(error, path)
+        raise SiteError(f"{path}{f':{line}' if line else ''}: {type(error).__name__}: {error}") from None
+    assigned = {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Name)}
+    return {key: namespace[key] for key in assigned if key.isupper()}
+
+
+def _line_in(error, path):
+    trace = error.__traceback__
+    line = None
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == path:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+def apply_site(settings, name=None):
+    """Make ``settings`` (pelicanconf.py's namespace) those of site ``name``
+    (default: ``$LINLI_SITE``; none: the single site, unchanged)."""
+    name = name if name is not None else os.environ.get(ENVIRONMENT, "")
+    if not name:
+        return settings
+    root = os.path.dirname(os.path.abspath(settings.get("__file__") or os.path.join(project_root(), "x")))
+    folder = site_folder(name, root)
+    path = os.path.join(folder, SITE_FILE)
+    if not _NAME.match(name) or not os.path.isfile(path):
+        known = ", ".join(site_names(root) + ([PORTAL] if has_portal(root) else [])) or "（无）"
+        raise SiteError(f"没有这个站点：{os.path.relpath(path, root)} 不存在（现有：{known}）/ no such site: {name}")
+    own = read_site_file(path, settings)
+    settings.update(own)
+    # Folders: the site's own unless its site.py says otherwise (relative to the project).
+    for key, default in (("PATH", "content"), ("OUTPUT_PATH", "output"),
+                         ("CACHE_PATH", os.path.join(".cache", "pelican")), ("PHOTO_CACHE", os.path.join(".cache", "photos")),
+                         ("CHECK_REPORT", os.path.join("output-check", "report.html"))):
+        value = own.get(key)
+        settings[key] = os.path.join(root, value) if value else os.path.join(folder, default)
+    # What pelicanconf.py derived from the identity follows the site's identity.
+    if "FEED_DOMAIN" not in own:
+        settings["FEED_DOMAIN"] = settings.get("CANONICAL_SITEURL")
+    colour = settings.get("BRAND_COLOUR")
+    if colour and colour not in BRAND_COLOURS:
+        raise SiteError(f"{path}: BRAND_COLOUR = {colour!r} 不在主题配色中（可选：{', '.join(BRAND_COLOURS)}）"
+                        f" / not one of the theme's accessible colours")
+    settings["NETWORK_SITE"] = name
+    settings["NETWORK_ROOT"] = root
+    return settings
+
+
+def content_folders(root=None):
+    """``{absolute content folder: site name}`` of every site of the network
+    (the portal's included), as their ``site.py`` files set them."""
+    root = root or project_root()
+    found = {}
+    for name in site_names(root) + ([PORTAL] if has_portal(root) else []):
+        path = os.path.join(site_folder(name, root), SITE_FILE)
+        try:
+            own = read_site_file(path, {})
+        except SystemExit:
+            own = {}
+        value = own.get("PATH")
+        found[os.path.realpath(os.path.join(root, value) if value else os.path.join(site_folder(name, root), "content"))] = name
+    return found
+
+
+def owner_of(path, root=None):
+    """The site whose content folder holds ``path``, or None."""
+    real = os.path.realpath(path)
+    for folder, name in content_folders(root).items():
+        if real == folder or real.startswith(folder + os.sep):
+            return name
+    return None
+
+
+if __name__ == "__main__":  # `python -m plugins.sites`: the names, for the Makefile
+    print(" ".join(site_names()))
+    sys.exit(0)
