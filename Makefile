@@ -18,7 +18,7 @@ SITE_ENV := $(if $(SITE),LINLI_SITE=$(SITE))
 FOLDERS := $(if $(SITE),,$(CONTENT) -o $(OUTPUT))
 EXTRA := $(if $(BUILD_DATE),-e BUILD_DATE='"$(BUILD_DATE)"') $(if $(SETTINGS),-e $(SETTINGS))
 
-.PHONY: help html serve devserver publish deploy deploy-s3 publish-if-changed clean test bench check fix new-article new-notice new-album import
+.PHONY: html-all publish-all check-all deploy-all serve-all help html serve devserver publish deploy deploy-s3 publish-if-changed clean test bench check fix new-article new-notice new-album import
 
 help:
 	@echo "make html          构建演示站点到 output/ / build the site into output/"
@@ -35,6 +35,11 @@ help:
 	@echo "make new-notice TITLE=标题 [KIND=通知|公告|公示]  新建通知 / scaffold a notice"
 	@echo "make new-album SLUG=英文名 [TITLE=标题]  新建相册（先把照片放进 content/photos/英文名/）/ scaffold an album"
 	@echo "make import FILE=稿件.docx [COLUMN=栏目] [FORCE=1]  导入 Word/WPS 稿件（可给文件夹）/ import .docx"
+	@echo "make html-all      构建全部社区网站和街道门户（sites/、portal/）/ build every community and the portal [JOBS=N]"
+	@echo "make publish-all   全部正式构建 / production builds of the whole network"
+	@echo "make check-all     检查全部社区的稿件 / check every community's content"
+	@echo "make deploy-all    全部发布并各自同步到 site.py 的 DEPLOY_TARGET，门户最后 / deploy every site, the portal last"
+	@echo "make serve-all     在一个端口预览整个网络 / preview the whole network on one port"
 	@echo "make bench         构建与照片处理基准（对比原版 Pelican 与 vipsthumbnail）/ benchmarks [ARTICLES=5000] [N=12]"
 	@echo "make clean         删除 output/ 与缓存 / remove output and caches"
 
@@ -111,6 +116,27 @@ publish-if-changed: $(VENV)/.installed
 	@$(if $(filter rsync,$(DEPLOY_METHOD)),$(PY) -m deploy.rsync "$(DEPLOY_TARGET)" --output $(OUTPUT) --check-target,$(PY) -m deploy.s3 --check-config)
 	$(MAKE) --no-print-directory publish
 	$(PY) -m deploy.changed $(DEPLOY_METHOD) --output $(OUTPUT) $(if $(filter rsync,$(DEPLOY_METHOD)),"$(DEPLOY_TARGET)")
+
+# A 街道's network (plugins/network/README.md): every sites/<name>/ in
+# parallel, then the portal (portal/). JOBS=N sites at once (default: cores).
+JOBS ?=
+NETWORK := $(PY) -m plugins.network
+NETWORK_EXTRA := $(if $(JOBS),--jobs $(JOBS)) $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"') $(SETTINGS)
+html-all: $(VENV)/.installed
+	$(NETWORK) build $(NETWORK_EXTRA)
+
+publish-all: $(VENV)/.installed
+	$(NETWORK) build --publish $(NETWORK_EXTRA)
+
+check-all: $(VENV)/.installed
+	$(NETWORK) check
+
+deploy-all: $(VENV)/.installed
+	$(MAKE) --no-print-directory publish-all
+	$(NETWORK) deploy $(if $(DRY_RUN),--dry-run)
+
+serve-all: $(VENV)/.installed
+	$(NETWORK) serve --port $(PORT) $(if $(BIND),--bind $(BIND))
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous $(OUTPUT).*.deleting .cache

@@ -236,6 +236,7 @@ PLUGINS = [
     "plugins.gallery",
     "plugins.assets",
     "plugins.links",
+    "plugins.network",
     "plugins.incremental",
     "plugins.safety",
 ]

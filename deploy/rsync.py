@@ -68,16 +68,19 @@ def check_target(target, output):
     return None
 
 
-def commands(output, target, dry_run=False):
+def commands(output, target, dry_run=False, keep=()):
+    """``keep``: folders of the target that other sites deploy to (a 街道
+    portal's target holds its communities' sub-paths): never touched."""
     source = output.rstrip("/") + "/"
     target = target if target.endswith("/") else target + "/"
+    kept = [f"--exclude=/{folder.strip('/')}/" for folder in keep]
     if dry_run:
         # One pass shows every copy and deletion; nothing is changed.
-        return [["rsync", *_COMMON, "--dry-run", "--delete-after", source, target]]
+        return [["rsync", *_COMMON, *kept, "--dry-run", "--delete-after", source, target]]
     excludes = [f"--exclude={pattern}" for pattern in _ENTRIES]
     return [
-        ["rsync", *_COMMON, *excludes, source, target],
-        ["rsync", *_COMMON, "--delay-updates", "--delete-after", source, target],
+        ["rsync", *_COMMON, *kept, *excludes, source, target],
+        ["rsync", *_COMMON, *kept, "--delay-updates", "--delete-after", source, target],
     ]
 
 
@@ -93,7 +96,7 @@ def check_tools_and_target(target, output):
         )
 
 
-def deploy(target, output="output", dry_run=False):
+def deploy(target, output="output", dry_run=False, keep=()):
     problem = check_built_site(output)
     if problem:
         raise Refused(problem)
@@ -101,7 +104,7 @@ def deploy(target, output="output", dry_run=False):
     if not _REMOTE.match(target):
         target = os.path.expanduser(target)
         os.makedirs(target, exist_ok=True)
-    for command in commands(output, target, dry_run):
+    for command in commands(output, target, dry_run, keep):
         result = subprocess.run(command)
         if result.returncode != 0:
             raise Refused(f"rsync 失败（退出码 {result.returncode}）/ rsync failed with status {result.returncode}")

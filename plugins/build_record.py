@@ -17,6 +17,7 @@ content is still valid (most hold the site key they were made with):
 | ``memo`` | the foundation (memo.py) | results of pure functions of a text |
 | ``qr`` | share | QR drawings by address |
 | ``templates`` | safety (templates.py) | the theme's templates, compiled |
+| ``network`` | network (summary.py) | what a community tells the 街道 portal: identity, news, notices |
 
 A section is kept as the bytes it was loaded as until its owner asks for
 it, so a build reads the big snapshot body only when it uses it and writes
@@ -40,7 +41,7 @@ VERSION = 1
 # pieces' fingerprints carry.
 NOT_RENDERED = frozenset(
     {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY",
-     "SEARCH_INDEX_LATER", "RENDER_PROCESSES"}
+     "SEARCH_INDEX_LATER", "RENDER_PROCESSES", "PHOTO_WORKERS"}
 )
 LIBRARIES = (
     "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",
@@ -101,6 +102,20 @@ class BuildRecord:
                 sections[name] = pickle.dumps(self._values[name], protocol=pickle.HIGHEST_PROTOCOL)
         write_pickle(self.path, {"version": VERSION, "sections": sections})
         self._stored, self._changed = sections, set()
+
+
+def read_section(settings, name):
+    """Section ``name`` of another build's record (``settings``: that build's
+    OUTPUT_PATH and CACHE_PATH), as its last published build left it; None
+    when there is none. The 街道 portal reads its communities' this way."""
+    stored = read_pickle(output_cache_file(settings, "linli-build", ".pickle"))
+    if not isinstance(stored, dict) or stored.get("version") != VERSION:
+        return None
+    data = (stored.get("sections") or {}).get(name)
+    try:
+        return pickle.loads(data) if data is not None else None
+    except Exception:
+        return None
 
 
 def of(pelican):

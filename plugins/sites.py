@@ -98,6 +98,7 @@ def apply_site(settings, name=None):
     name = name if name is not None else os.environ.get(ENVIRONMENT, "")
     if not name:
         return settings
+    base = dict(settings)
     root = os.path.dirname(os.path.abspath(settings.get("__file__") or os.path.join(project_root(), "x")))
     folder = site_folder(name, root)
     path = os.path.join(folder, SITE_FILE)
@@ -121,7 +122,51 @@ def apply_site(settings, name=None):
                         f" / not one of the theme's accessible colours")
     settings["NETWORK_SITE"] = name
     settings["NETWORK_ROOT"] = root
+    if name == PORTAL:
+        for key, value in PORTAL_DEFAULTS.items():
+            if key not in own:
+                settings[key] = value() if callable(value) else value
+        settings["PLUGINS"] = [plugin for plugin in settings.get("PLUGINS", []) if plugin not in PORTAL_WITHOUT]
+        # The portal's input is its communities' published records: in its
+        # settings, so that a change in any of them is a change of the portal's site key.
+        settings["NETWORK_SITES"] = {member: community_record(member, root, base) for member in site_names(root)}
+        settings["LINK_CHECK_ALLOW"] = list(settings.get("LINK_CHECK_ALLOW") or []) + [f"/{member}/" for member in site_names(root)]
     return settings
+
+
+# The portal shows its communities' content, not its own: no notice board,
+# 居务公开 or albums of its own, no columns.
+PORTAL_WITHOUT = ("plugins.notices", "plugins.disclosure", "plugins.gallery", "plugins.proofread")
+PORTAL_DEFAULTS = {
+    "DIRECT_TEMPLATES": ["search", "404"],
+    "COLUMNS": [],
+    "NAV_LINKS": [("社区新闻", "news/"), ("通知公告", "notices/"), ("社区名录", "communities/"), ("街道简介", "about/")],
+    "ARTICLE_PATHS": [],
+    "FEED_ALL_ATOM": None,
+    "CATEGORY_FEED_ATOM": None,
+    "CATEGORY_SAVE_AS": "",
+    "CATEGORIES_SAVE_AS": "",
+    "TAG_SAVE_AS": "",
+    "TAGS_SAVE_AS": "",
+    "ARCHIVES_SAVE_AS": "",
+    "YEAR_ARCHIVE_SAVE_AS": "",
+    "INDEX_SAVE_AS": "",
+    "STATIC_PATHS": ["extra"],
+}
+
+
+def community_settings(name, root=None, base=None):
+    """Community ``name``'s settings (its folders: OUTPUT_PATH, CACHE_PATH,
+    PATH), made as its build makes them over ``base`` (pelicanconf.py's)."""
+    root = root or project_root()
+    return apply_site(dict(base or {}, __file__=os.path.join(root, "pelicanconf.py")), name)
+
+
+def community_record(name, root=None, base=None):
+    """What community ``name``'s last published build told the portal (None: never built)."""
+    from .build_record import read_section
+
+    return read_section(community_settings(name, root, base), "network")
 
 
 def content_folders(root=None):

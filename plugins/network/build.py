@@ -1,0 +1,238 @@
+"""`make html-all`, `publish-all`, `check-all`, `deploy-all`, `serve-all`:
+every community of the network, then the 街道 portal.
+
+    python -m plugins.network build [--publish] [--jobs N] [--site NAME ...] [KEY=VALUE ...]
+    python -m plugins.network check
+    python -m plugins.network deploy [--dry-run]
+    python -m plugins.network serve [--port 8000]
+
+Sites are built in parallel, one process per core, each as ``make html
+SITE=<name>`` would build it — incrementally, with its own build record,
+and swapped into its own ``output/`` only when its whole build succeeded.
+The processes are forked from this one after it has imported Pelican and
+the plugins once, so a site with nothing to do costs its check, not an
+interpreter. A site's messages are shown together once it is done, under
+its name. The portal is built last, from the communities' records, and
+only when every community built: it never lists what a failed build did
+not publish.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+import time
+
+from ..common import available_cores
+from ..sites import ENVIRONMENT, PORTAL, SiteError, community_settings, has_portal, project_root, site_names
+
+
+class Outcome:
+    def __init__(self, name, code, log, seconds):
+        self.name, self.code, self.log, self.seconds = name, code, log, seconds
+
+
+def _import_build_modules(settings_file):
+    """Pelican and every plugin the settings name, once, before forking."""
+    import pelican  # noqa: F401
+    import pelican.settings  # noqa: F401
+
+    for name in ("plugins.incremental.quick", "plugins.safety", "plugins.network", "plugins.metadata",
+                 "plugins.editorial", "plugins.privacy", "plugins.proofread", "plugins.notices",
+                 "plugins.disclosure", "plugins.share", "plugins.search", "plugins.gallery", "plugins.assets",
+                 "plugins.links", "plugins.incremental", "pelican.plugins.neighbors", "pelican.plugins.sitemap"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the build itself reports it, in the site's log
+            pass
+
+
+def _child(name, argv, log_fd, module):
+    """In the forked process: run one site's command, its output to ``log_fd``."""
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    os.environ[ENVIRONMENT] = name
+    code = 1
+    try:
+        sys.argv = [module, *argv]
+        if module == "pelican":
+            from pelican import main
+
+            main(argv)
+            code = 0
+        else:
+            code = importlib.import_module(module).main(argv) or 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        if not isinstance(stop.code, int) and stop.code is not None:
+            print(stop.code, file=sys.stderr)
+    except BaseException as error:  # noqa: BLE001 - reported under the site's name
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def run_sites(names, argv_of, jobs, module="pelican", show=print):
+    """Run ``module`` for each site in ``names``, at most ``jobs`` at a time;
+    the outcomes in the order of ``names``, each shown as it finishes."""
+    waiting, running, done = list(names), {}, {}
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            name = waiting.pop(0)
+            log = tempfile.TemporaryFile()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                _child(name, argv_of(name), log.fileno(), module)
+            running[pid] = (name, log, time.monotonic())
+        pid, status = os.wait()
+        if pid not in running:
+            continue
+        name, log, started = running.pop(pid)
+        log.seek(0)
+        outcome = Outcome(name, os.waitstatus_to_exitcode(status), log.read().decode("utf-8", "replace"), time.monotonic() - started)
+        log.close()
+        done[name] = outcome
+        show(outcome)
+    return [done[name] for name in names]
+
+
+def _show(outcome):
+    mark = "完成 / done" if outcome.code == 0 else f"失败 / FAILED (exit {outcome.code})"
+    print(f"── {outcome.name}: {mark}, {outcome.seconds:.1f} s", flush=True)
+    text = outcome.log.rstrip()
+    if text:
+        print("\n".join("   " + line for line in text.splitlines()), flush=True)
+
+
+def build(publish=False, jobs=None, only=None, overrides=(), root=None, show=_show):
+    """Build the communities (``only``: just these) and then the portal; 0
+    when all were published, 1 naming the failed ones."""
+    root = root or project_root()
+    names = site_names(root)
+    if not names:
+        print("没有 sites/ 文件夹或其中没有 site.py：这是单站点项目，用 make html / "
+              "no sites/<name>/site.py: a single-site checkout, use make html", file=sys.stderr)
+        return 1
+    unknown = [name for name in only or () if name not in names and name != PORTAL]
+    if unknown:
+        print(f"没有这些社区：{', '.join(unknown)}（现有：{', '.join(names)}）/ no such sites", file=sys.stderr)
+        return 1
+    chosen = [name for name in names if not only or name in only]
+    settings_file = os.path.join(root, "publishconf.py" if publish else "pelicanconf.py")
+    _import_build_modules(settings_file)
+    cores = available_cores()
+    jobs = max(1, min(jobs or cores, len(chosen) or 1))
+    # Each site renders on its share of the cores (RENDER_PROCESSES), so that
+    # the running builds together use every core and no more.
+    share = max(1, cores // jobs)
+    extra = [f"{key}={value}" for key, value in overrides]
+
+    def argv_of(name, processes=share):
+        return ["-s", settings_file, "-e", f"RENDER_PROCESSES={processes}", f"PHOTO_WORKERS={processes}", *extra]
+
+    started = time.monotonic()
+    outcomes = run_sites(chosen, argv_of, jobs, show=show)
+    failed = [outcome.name for outcome in outcomes if outcome.code != 0]
+    if has_portal(root) and (not only or PORTAL in only or chosen):
+        if failed:
+            print(f"门户未更新：它列出的社区 {', '.join(failed)} 构建失败，portal/output/ 保持原样 / "
+                  "portal not rebuilt: a community it lists failed", file=sys.stderr)
+        else:
+            portal = run_sites([PORTAL], lambda name: argv_of(name, cores), 1, show=show)[0]
+            if portal.code != 0:
+                failed.append(PORTAL)
+    seconds = time.monotonic() - started
+    if failed:
+        print(f"失败的站点 / failed: {', '.join(failed)}（其他站点已发布；失败站点的 output/ 保持原样）"
+              f" — {seconds:.1f} s", file=sys.stderr)
+        return 1
+    print(f"全部完成 / all built: {len(chosen)} 个社区{' 和门户' if has_portal(root) else ''}，{seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def check(jobs=None, root=None):
+    """`make check` for every site (and the portal): 1 when any has an error."""
+    root = root or project_root()
+    names = site_names(root) + ([PORTAL] if has_portal(root) else [])
+    _import_build_modules(None)
+    settings_file = os.path.join(root, "publishconf.py")
+    outcomes = run_sites(names, lambda name: [settings_file], max(1, min(jobs or available_cores(), len(names))),
+                         module="plugins.safety.check", show=_show)
+    failed = [outcome.name for outcome in outcomes if outcome.code != 0]
+    if failed:
+        print(f"有错误的站点 / sites with errors: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def deploy_plan(root=None):
+    """(site, output folder, target, sub-folders of the target that other
+    sites deploy to) for every site with a DEPLOY_TARGET, the portal last."""
+    root = root or project_root()
+    names = site_names(root) + ([PORTAL] if has_portal(root) else [])
+    sites = []
+    for name in names:
+        settings = community_settings(name, root)
+        target = str(settings.get("DEPLOY_TARGET") or "")
+        sites.append((name, settings["OUTPUT_PATH"], target))
+    plan = []
+    for name, output, target in sites:
+        base = target.rstrip("/") + "/"
+        nested = sorted(other.rstrip("/")[len(base):] + "/" for _, _, other in sites
+                        if other and other != target and other.startswith(base))
+        plan.append((name, output, target, nested))
+    return plan
+
+
+def deploy(dry_run=False, root=None):
+    """Each site to its own target with rsync, the portal last; a site
+    deployed under another's folder is never deleted by that one's sync."""
+    from deploy import rsync
+
+    failed = []
+    for name, output, target, nested in deploy_plan(root):
+        if not target:
+            print(f"── {name}: 没有 DEPLOY_TARGET，跳过 / no DEPLOY_TARGET in its site.py, skipped", file=sys.stderr)
+            continue
+        print(f"── {name} → {target}", file=sys.stderr, flush=True)
+        try:
+            rsync.deploy(target, output, dry_run, keep=nested)
+        except rsync.Refused as refused:
+            print(f"   部署未进行 / not deployed: {refused}", file=sys.stderr)
+            failed.append(name)
+    if failed:
+        print(f"未部署的站点 / not deployed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m plugins.network", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["build", "check", "deploy", "serve"])
+    parser.add_argument("--publish", action="store_true", help="production builds (publishconf.py)")
+    parser.add_argument("--jobs", type=int, default=None, help="sites built at once (default: one per core)")
+    parser.add_argument("--site", action="append", default=None, help="only this site (repeatable)")
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("overrides", nargs="*", help="KEY=VALUE settings for every build, e.g. BUILD_DATE='\"2026-11-20\"'")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            overrides = [item.split("=", 1) for item in args.overrides if "=" in item]
+            return build(args.publish, args.jobs, args.site, overrides)
+        if args.command == "check":
+            return check(args.jobs)
+        if args.command == "deploy":
+            return deploy(args.dry_run)
+        from .serve import serve
+
+        return serve(args.port, args.bind)
+    except SiteError as error:
+        print(error.code, file=sys.stderr)
+        return 1
