@@ -151,6 +151,9 @@ class PortalGenerator(Generator):
             "portal_feed": f"{public_site_url(self.settings)}/{self.opt('PORTAL_FEED')}",
             "portal_calendar": self.opt("PORTAL_CALENDAR"),
             "notice_soon_days": soon_days,
+            # The search page merges each community's own Pagefind index.
+            "portal_search": [{"title": c.title, "href": c.href} for c in communities
+                              if (self.settings.get("NETWORK_SITES") or {}).get(c.name, {}).get("search")],
         })
 
     @staticmethod

@@ -46,11 +46,12 @@ def search_attributes(content):
     date = getattr(content, "date", None)
     if date is not None and content.__class__.__name__ != "Page":
         meta["date"] = f"{date:%Y-%m-%d}"
-    # Pagefind splits data-pagefind-meta on commas: keep them out of values.
-    pairs = ", ".join(f"{key}:{str(value).replace(',', '，')}" for key, value in meta.items())
+    # Each value in an attribute of its own: Pagefind reads a literal
+    # "key:value" as one pair, the rest of the list included in the value.
     attributes = " data-pagefind-body"
-    if pairs:
-        attributes += f' data-pagefind-meta="{escape(pairs)}"'
+    if meta:
+        attributes += ' data-pagefind-meta="' + ", ".join(f"{key}[data-search-{key}]" for key in meta) + '"'
+        attributes += "".join(f' data-search-{key}="{escape(value)}"' for key, value in meta.items())
     return Markup(attributes)
 
 

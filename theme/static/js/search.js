@@ -20,11 +20,40 @@
         }).then(function (list) {
           return Promise.all(list.parts.map(function (part) {
             return module.mergeIndex(new URL(part, siteRoot).href, { baseUrl: siteRoot.pathname });
-          }));
+          }).concat(sites.map(function (site) { return mergeSite(module, site); })));
         }).then(function () { return module; });
       });
     }
     return pagefind;
+  }
+
+  // The 街道 portal: each community's own index (and its parts), its
+  // results under the community's address and name.
+  var sitesData = document.getElementById("search-sites");
+  var sites = sitesData ? JSON.parse(sitesData.textContent).map(function (site) {
+    var home = new URL(site.href, siteRoot);
+    return { title: site.title, home: home.href, base: home.origin === location.origin ? home.pathname : home.href };
+  }) : [];
+
+  function mergeSite(module, site) {
+    var bundle = new URL("pagefind/", site.home).href;
+    return module.mergeIndex(bundle, { baseUrl: site.base }).then(function () {
+      return fetch(new URL("linli-parts.json", bundle).href);
+    }).then(function (response) {
+      return response.ok ? response.json() : { parts: [] };
+    }).then(function (list) {
+      return Promise.all(list.parts.map(function (part) {
+        return module.mergeIndex(new URL(part, site.home).href, { baseUrl: site.base });
+      }));
+    }).catch(function () { /* one community's index missing: search the others */ });
+  }
+
+  function communityOf(url) {
+    var address = new URL(url, location.href).href;
+    for (var i = 0; i < sites.length; i++) {
+      if (address.indexOf(sites[i].home) === 0) return sites[i].title;
+    }
+    return "";
   }
 
   function item(result) {
@@ -35,7 +64,7 @@
     link.textContent = result.meta.title || result.url;
     heading.appendChild(link);
     li.appendChild(heading);
-    var facts = [result.meta.column, result.meta.date].filter(Boolean).join(" · ");
+    var facts = [communityOf(result.url), result.meta.column, result.meta.date].filter(Boolean).join(" · ");
     if (facts) {
       var meta = document.createElement("p");
       meta.className = "search-meta";
