@@ -194,6 +194,17 @@ def owner_of(path, root=None):
     return None
 
 
+def outside_reference_problem(value, target, root):
+    """Why a reference from a site's content folder ``root`` to ``target``
+    outside it is refused: in a network, naming the site whose file it is."""
+    owner = owner_of(target)
+    if owner and owner != owner_of(root):
+        return (f"引用 {value} 指向另一个站点（{owner}）的文件，已拒绝：每个社区只能引用自己 content/ 里的文件，"
+                f"需要时把文件复制过来 / reference {value!r} points into site {owner!r}: "
+                f"a community may only use files of its own content/ (copy the file)")
+    return f"引用 {value} 指向 content/ 以外，已拒绝 / reference {value!r} points outside content/"
+
+
 if __name__ == "__main__":  # `python -m plugins.sites`: the names, for the Makefile
     print(" ".join(site_names()))
     sys.exit(0)

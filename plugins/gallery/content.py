@@ -20,7 +20,8 @@ from urllib.parse import unquote, urlparse
 from markupsafe import escape
 from pelican.contents import Content, Static
 
-from ..common import report_error, report_warning
+from .. import sites
+from ..common import inside, report_error, report_warning
 from . import state
 from .albums import Album, metadata_line, resolve_reference
 from .names import is_raster
@@ -122,8 +123,13 @@ def collect(content, albums_by_slug, unpublished_albums):
         base = os.path.dirname(os.path.realpath(source)) if source else registry.content_root
         path = resolve_reference(cover, [base], registry.content_root)
         if path is None or not is_raster(path):
-            report_error(source, metadata_line(content, "cover"),
-                         f"封面照片不存在或不是图片：{cover} / cover photo not found or not an image: {cover}")
+            written = re.sub(r"^[{|](?:static|attach|filename)[|}]", "", str(cover).strip())
+            elsewhere = os.path.join(registry.content_root if written.startswith("/") else base, written.lstrip("/"))
+            if os.path.exists(elsewhere) and not inside(elsewhere, registry.content_root):
+                problem = "封面照片" + sites.outside_reference_problem(cover, elsewhere, registry.content_root).removeprefix("引用 ")
+            else:
+                problem = f"封面照片不存在或不是图片：{cover} / cover photo not found or not an image: {cover}"
+            report_error(source, metadata_line(content, "cover"), problem)
         else:
             content.cover_photo = registry.add(path)
 

@@ -221,7 +221,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("overrides", nargs="*", help="KEY=VALUE settings for every build, e.g. BUILD_DATE='\"2026-11-20\"'")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     try:
         if args.command == "build":
             overrides = [item.split("=", 1) for item in args.overrides if "=" in item]

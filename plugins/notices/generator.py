@@ -9,6 +9,7 @@ from itertools import groupby
 from pelican.contents import SkipStub
 from pelican.generators import Generator
 
+from .. import sites
 from ..common import ContentError, build_date, inside, public_site_url, report_error, report_warning, setting
 from ..editorial.gate import unpublishable_reason
 from ..metadata.reader import LinliMarkdownReader
@@ -245,7 +246,7 @@ class NoticesGenerator(Generator):
                 f"attachment {name!r} not found in content/{FILES_DIR}/"
             )
         if not inside(full, self.path):
-            return f"附件“{name}”链接到 content/ 以外，已拒绝 / attachment {name!r} points outside content/"
+            return f"附件{sites.outside_reference_problem(name, full, self.path).removeprefix('引用 ')}"
         return None
 
     def _normalise(self, notice):

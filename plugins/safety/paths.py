@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from pelican.readers import MarkdownReader
 
+from .. import sites
 from ..common import inside, line_of, report_error, report_warning
 
 _SOURCE_EXTENSIONS = tuple("." + extension for extension in MarkdownReader.file_extensions)
@@ -33,7 +34,7 @@ def is_editor_source(path):
 def reference_problem(what, value, target, root):
     """Why Pelican must not follow this reference, or None."""
     if not inside(target, root):
-        return f"引用 {value} 指向 content/ 以外，已拒绝 / reference {value!r} points outside content/"
+        return sites.outside_reference_problem(value, target, root)
     if not os.path.exists(target):
         close = likely_reference(value, target, root)
         hint = (f"；是否应为 {{{what}}}/{close}？", f"; did you mean {{{what}}}/{close}?") if close else ("", "")

@@ -29,3 +29,6 @@ MAP_URL = "https://uri.amap.com/search?keyword=%E5%8D%97%E6%B5%A6%E7%A4%BE%E5%8C
 
 # make deploy-all: rsync target.
 DEPLOY_TARGET = "www@web.example.org:/var/www/wangchuan/nanpu/"
+
+# No albums yet: the header leaves out 活动相册 until the first one is added.
+NAV_LINKS = [("通知公告", "notices/"), ("办事指南", "guide/")]

@@ -12,7 +12,7 @@ STREET = "望川街道"
 OFFICE_ADDRESS = "云溪市临江区望川街道禾丰路 18 号"
 OFFICE_PHONE = "0871-6555 0123"
 OFFICE_HOURS = "周一至周五 8:30–12:00、14:00–17:30；周六上午值班"
-COMPOUNDS = ["禾丰苑", "青禾小区", "临江花园", "禾丰路 6 号院"]
+COMPOUNDS = ["禾丰苑", "青禾家园", "望川里小区", "禾盛公寓"]
 MAP_URL = "https://uri.amap.com/search?keyword=%E9%9D%92%E7%A6%BE%E7%A4%BE%E5%8C%BA%E5%B1%85%E5%A7%94%E4%BC%9A"
 
 # make deploy-all: rsync target (or DEPLOY_METHOD = "s3" with S3_BUCKET …).

@@ -1,0 +1,245 @@
+"""A 街道's network (plugins/sites.py, plugins/network/): the demo's
+communities and portal, copied into a project folder of their own and built
+with `python -m plugins.network build` (what `make html-all` runs)."""
+
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import icalendar
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import BUILD_DATE, ROOT
+
+SHARED = ("plugins", "theme", "pelicanconf.py", "publishconf.py", "wording.txt")
+COMMUNITIES = ("liushu", "nanpu")  # the demo's small ones (青禾's content is the big demo)
+ENV = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", TERM="dumb")
+
+
+def make_project(where, communities=COMMUNITIES):
+    """A checkout with the shared code (linked) and copies of the sites."""
+    where.mkdir(parents=True)
+    for name in SHARED:
+        (where / name).symlink_to(ROOT / name)
+    ignore = shutil.ignore_patterns("output", "output.*", "output-check", ".cache")
+    for name in communities:
+        shutil.copytree(ROOT / "sites" / name, where / "sites" / name, ignore=ignore)
+    shutil.copytree(ROOT / "portal", where / "portal", ignore=ignore)
+    return where
+
+
+def network(project, *args, build_date=BUILD_DATE):
+    """`python -m plugins.network …` in ``project`` (a new interpreter: the
+    driver forks its builds from itself)."""
+    command = [sys.executable, "-m", "plugins.network", *args]
+    if args and args[0] == "build":
+        command.append(f"BUILD_DATE={json.dumps(build_date)}")
+    return subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True, timeout=600)
+
+
+def tree(folder):
+    """``{path: bytes}`` of every file below ``folder``."""
+    folder = Path(folder)
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def stamps(folder):
+    folder = Path(folder)
+    return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+
+
+def outputs(project):
+    return {name: project / "sites" / name / "output" for name in COMMUNITIES} | {"portal": project / "portal" / "output"}
+
+
+def html(path):
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("network") / "project")
+    result = network(project, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def served_file(project, page, href):
+    """The file a link on portal page ``page`` leads to, with the network
+    served as `make serve-all` serves it (the portal at /, a community at /<name>/)."""
+    path = urlsplit(urljoin("http://network.test/" + page, href)).path
+    parts = [part for part in path.split("/") if part]
+    if parts and parts[0] in COMMUNITIES:
+        base, parts = project / "sites" / parts[0] / "output", parts[1:]
+    else:
+        base = project / "portal" / "output"
+    target = base.joinpath(*parts)
+    return target / "index.html" if path.endswith("/") else target
+
+
+def test_every_community_and_the_portal_are_built(built):
+    for name, output in outputs(built).items():
+        assert (output / "index.html").is_file(), name
+    directory = html(built / "portal/output/communities/index.html")
+    cards = directory.select(".portal-community-card")
+    assert [card.h2.get_text(strip=True) for card in cards] == ["柳树社区", "南浦社区"]
+    for card in cards:
+        facts = {dt.get_text(strip=True): dd for dt, dd in zip(card.select("dt"), card.select("dd"))}
+        assert {"所辖小区", "地址", "办公时间", "电话"} <= set(facts)
+        assert facts["电话"].a["href"].startswith("tel:0871")
+        assert "amap.com" in facts["地址"].a["href"]
+
+
+def test_portal_lists_notices_in_force_with_community_and_status(built):
+    page = html(built / "portal/output/notices/index.html")
+    items = page.select(".notice-list .notice-item")
+    assert items
+    communities = {item.select_one(".portal-community").get_text(strip=True) for item in items}
+    assert communities == {"柳树社区", "南浦社区"}
+    for item in items:
+        assert item.select_one(".badge-status-in-force, .badge-status-soon, .badge-status-upcoming"), item
+    # What each community lists as current on its own board is on the portal, nothing else.
+    listed = {a["href"].split("/notices/")[1] for a in page.select(".notice-item-title a")}
+    own = set()
+    for name in COMMUNITIES:
+        board = html(built / "sites" / name / "output/notices/index.html")
+        own |= {a["href"].split("notices/")[-1] for a in board.select(".notice-item-title a")}
+    assert listed == own
+
+
+def test_every_portal_link_leads_to_a_published_page(built):
+    output = built / "portal/output"
+    checked = 0
+    for page_file in output.rglob("*.html"):
+        page = page_file.relative_to(output).as_posix()
+        for anchor in html(page_file).select("a[href]"):
+            href = anchor["href"]
+            if href.startswith(("http:", "https:", "tel:", "mailto:", "#")):
+                continue
+            target = served_file(built, page, href.split("#")[0])
+            assert target.exists(), f"{page}: {href}"
+            checked += 1
+    assert checked > 50
+
+
+def test_portal_feed_and_calendar_name_the_community_and_link_its_page(built):
+    feed = feedparser.parse(str(built / "portal/output/feeds/all.atom.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.entries
+    for entry in feed.entries:
+        assert entry.title.startswith(("【柳树社区】", "【南浦社区】"))
+        assert entry.link.startswith(("https://wangchuan.example.org/liushu/", "https://wangchuan.example.org/nanpu/"))
+    calendar = icalendar.Calendar.from_ical((built / "portal/output/notices/deadlines.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert events and len({str(event["uid"]) for event in events}) == len(events)
+    for event in events:
+        assert isinstance(event.decoded("dtstart"), datetime.date)
+        assert str(event["summary"]).startswith(("【柳树社区】", "【南浦社区】"))
+
+
+def test_portal_search_merges_each_community_index(built):
+    page = html(built / "portal/output/search/index.html")
+    sites = json.loads(page.select_one("script#search-sites").string)
+    assert [site["href"] for site in sites] == ["liushu/", "nanpu/"]
+    for name in COMMUNITIES:
+        assert (built / "sites" / name / "output/pagefind/pagefind-entry.json").is_file()
+
+
+def test_nothing_changed_rebuilds_nothing(built):
+    before = {name: stamps(output) for name, output in outputs(built).items()}
+    result = network(built, "build")
+    assert result.returncode == 0, result.stderr
+    assert "没有变化" in result.stdout + result.stderr
+    assert {name: stamps(output) for name, output in outputs(built).items()} == before
+
+
+def test_edits_rebuild_the_site_and_the_portal_as_a_clean_build_would(tmp_path):
+    project = make_project(tmp_path / "a")
+    assert network(project, "build").returncode == 0
+    article = project / "sites/liushu/content/articles/2026-11-09-cuiliuyuan-fire-drill.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n演练结束后，社区为每户发放了一份家庭消防提示卡。\n",
+                       encoding="utf-8")
+    retitled = project / "sites/nanpu/content/articles/2026-11-16-convenience-market-day.md"
+    text = retitled.read_text(encoding="utf-8")
+    title = text.split("\n", 1)[0]
+    retitled.write_text(text.replace(title, title + "（更新）", 1), encoding="utf-8")
+    result = network(project, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    clean = make_project(tmp_path / "b")
+    for path in (article, retitled):
+        shutil.copy(path, clean / path.relative_to(project))
+    assert network(clean, "build").returncode == 0
+    for name, output in outputs(project).items():
+        assert tree(output) == tree(outputs(clean)[name]), name
+    news = html(project / "portal/output/news/index.html")
+    assert any(a.get_text().endswith("（更新）") for a in news.select(".portal-item-title"))
+
+
+def test_a_failing_site_fails_the_run_and_leaves_its_output_and_the_portal(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert network(project, "build").returncode == 0
+    before = {name: stamps(output) for name, output in outputs(project).items()}
+    notice = next((project / "sites/nanpu/content/notices").glob("*.md"))
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("截止日期：", "截止日期：2020-01-01\n原截止日期：", 1), encoding="utf-8")
+    edited = project / "sites/liushu/content/articles/2026-10-09-liuyinyuan-canteen.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n助餐点周日暂停供餐。\n", encoding="utf-8")
+    result = network(project, "build")
+    log = result.stdout + result.stderr
+    assert result.returncode == 1, log
+    assert "失败的站点 / failed: nanpu" in log
+    assert "门户未更新" in log
+    assert stamps(outputs(project)["nanpu"]) == before["nanpu"]
+    assert stamps(outputs(project)["portal"]) == before["portal"]
+    assert "周日暂停供餐" in (outputs(project)["liushu"] / "2026/10").joinpath(
+        next(p.name for p in (outputs(project)["liushu"] / "2026/10").iterdir()), "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("reference", [
+    "![南浦的图标]({static}../../../nanpu/content/extra/favicon.svg)",
+    "见[南浦社区的稿件]({filename}../../../nanpu/content/articles/2026-11-16-convenience-market-day.md)。",
+])
+def test_a_reference_into_another_community_is_refused_naming_file_and_line(tmp_path, reference):
+    project = make_project(tmp_path / "p")
+    article = project / "sites/liushu/content/articles/2026-11-18-liuan-stairwell-cleanup.md"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    lines.insert(len(lines) - 1, "\n" + reference + "\n")
+    article.write_text("\n".join(lines), encoding="utf-8")
+    line = next(number for number, text in enumerate(article.read_text(encoding="utf-8").split("\n"), 1) if reference in text)
+    result = network(project, "build", "--site", "liushu")
+    log = result.stdout + result.stderr
+    assert result.returncode == 1, log
+    assert f"2026-11-18-liuan-stairwell-cleanup.md:{line}" in log
+    assert "另一个站点（nanpu）" in log
+    assert not (project / "sites/liushu/output").exists()
+
+
+def test_a_cover_photo_of_another_community_is_refused(tmp_path):
+    project = make_project(tmp_path / "p")
+    photo = project / "sites/nanpu/content/images/market.jpg"
+    photo.parent.mkdir(parents=True)
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), "teal").save(photo)
+    article = project / "sites/liushu/content/articles/2026-11-18-liuan-stairwell-cleanup.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("slug:", "封面：../../../nanpu/content/images/market.jpg\nslug:", 1),
+                       encoding="utf-8")
+    result = network(project, "build", "--site", "liushu")
+    log = result.stdout + result.stderr
+    assert result.returncode == 1, log
+    assert "另一个站点（nanpu）" in log and "2026-11-18-liuan-stairwell-cleanup.md:" in log
+
+
+def test_an_unknown_site_is_named():
+    result = subprocess.run(["make", "--no-print-directory", "html", "SITE=no-such"], cwd=ROOT, env=ENV,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "sites/no-such/site.py" in result.stderr and "Traceback" not in result.stderr
