@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import BUILD_DATE, ROOT
 
-SHARED = ("plugins", "theme", "pelicanconf.py", "publishconf.py", "wording.txt")
+SHARED = ("plugins", "theme", "deploy", "pelicanconf.py", "publishconf.py", "wording.txt")
 COMMUNITIES = ("liushu", "nanpu")  # the demo's small ones (青禾's content is the big demo)
 ENV = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", TERM="dumb")
 

@@ -3,6 +3,7 @@ published for http://127.0.0.1:<port>/community, deployed with `make deploy`'s
 rsync into a temporary root, served by an unprivileged nginx on loopback with
 the sub-path variant of the shipped server block, and crawled over HTTP."""
 
+import contextlib
 import gzip
 import http.client
 import os
@@ -106,6 +107,41 @@ class Site:
             connection.close()
 
 
+@contextlib.contextmanager
+def nginx_serving(root, run, port, subpath):
+    """The shipped server block (its sub-path variant for ``subpath``)
+    serving ``root`` on loopback ``port``, as an unprivileged nginx."""
+    shipped = SHIPPED.read_text(encoding="utf-8")
+    if not brotli_module_enabled():
+        require_tool(False, "nginx's Brotli module (apt-get install libnginx-mod-http-brotli-static)")
+        shipped = re.sub(r"^\s*brotli_static on;.*$", "", shipped, flags=re.MULTILINE)
+    (run / "site.conf").write_text(render(shipped, port, root, subpath), encoding="utf-8")
+    (run / "nginx.conf").write_text(main_config(run, run / "site.conf"), encoding="utf-8")
+    if os.geteuid() == 0:
+        shutil.chown(run, "nobody", "nogroup")
+    command = unprivileged([NGINX, "-e", str(run / "error.log"), "-c", str(run / "nginx.conf")])
+    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    server = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(200):  # wait until it listens (or has exited)
+            if server.poll() is not None:
+                pytest.fail("nginx did not start: " + server.stderr.read().decode(errors="replace"))
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield
+    finally:
+        server.send_signal(signal.SIGQUIT)  # graceful stop
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     require_tool(os.path.exists(NGINX), "Debian's nginx (apt-get install nginx)")
@@ -128,36 +164,9 @@ def site(tmp_path_factory):
         cwd=ROOT, capture_output=True, text=True,
     )
     assert deployed.returncode == 0, deployed.stderr
-    shipped = SHIPPED.read_text(encoding="utf-8")
-    if not brotli_module_enabled():
-        require_tool(False, "nginx's Brotli module (apt-get install libnginx-mod-http-brotli-static)")
-        shipped = re.sub(r"^\s*brotli_static on;.*$", "", shipped, flags=re.MULTILINE)
-    (run / "site.conf").write_text(render(shipped, port, root, SUBPATH), encoding="utf-8")
-    (run / "nginx.conf").write_text(main_config(run, run / "site.conf"), encoding="utf-8")
-    if os.geteuid() == 0:
-        shutil.chown(run, "nobody", "nogroup")
-    command = unprivileged([NGINX, "-e", str(run / "error.log"), "-c", str(run / "nginx.conf")])
-    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    server = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        for _ in range(200):  # wait until it listens (or has exited)
-            if server.poll() is not None:
-                pytest.fail("nginx did not start: " + server.stderr.read().decode(errors="replace"))
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+    with nginx_serving(root, run, port, SUBPATH):
         yield Site(base, build.root, root / SUBPATH.strip("/"), "127.0.0.1", port)
-    finally:
-        server.send_signal(signal.SIGQUIT)  # graceful stop
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        shutil.rmtree(top, ignore_errors=True)
+    shutil.rmtree(top, ignore_errors=True)
 
 
 def path_of(site, url):
