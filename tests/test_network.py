@@ -76,7 +76,7 @@ def served_file(project, page, href):
     served as `make serve-all` serves it (the portal at /, a community at /<name>/)."""
     path = urlsplit(urljoin("http://network.test/" + page, href)).path
     parts = [part for part in path.split("/") if part]
-    if parts and parts[0] in COMMUNITIES:
+    if parts and (project / "sites" / parts[0] / "site.py").is_file():
         base, parts = project / "sites" / parts[0] / "output", parts[1:]
     else:
         base = project / "portal" / "output"
@@ -243,3 +243,48 @@ def test_an_unknown_site_is_named():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "sites/no-such/site.py" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_renamed_community_keeps_its_old_addresses(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "sites/nanpu").rename(project / "sites/nanpuxin")
+    site = project / "sites/nanpuxin/site.py"
+    site.write_text(site.read_text(encoding="utf-8").replace("example.org/nanpu", "example.org/nanpuxin")
+                    + '\nFORMER_ADDRESSES = ["https://wangchuan.example.org/nanpu"]\n', encoding="utf-8")
+    result = network(project, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = project / "sites/nanpuxin/output"
+    pages = sorted(p.relative_to(new).as_posix() for p in new.rglob("*.html")
+                   if p.name != "404.html" and "pagefind" not in p.parts)
+    assert len(pages) > 20
+    for page in pages:
+        redirect = html(project / "portal/output/nanpu" / page)
+        refresh = redirect.select_one('meta[http-equiv="refresh"]')["content"]
+        assert refresh.startswith("0; url=")
+        target = refresh.split("url=", 1)[1]
+        assert redirect.select_one("main a")["href"] == target
+        assert served_file(project, "nanpu/" + page, target) == new / page, page
+
+
+def test_a_retired_community_keeps_its_site_as_an_archive(tmp_path):
+    project = make_project(tmp_path / "p")
+    site = project / "sites/nanpu/site.py"
+    site.write_text(site.read_text(encoding="utf-8")
+                    + '\nRETIRED = "2026-11-20"\nMERGED_INTO = ("柳树社区", "https://wangchuan.example.org/liushu/")\n',
+                    encoding="utf-8")
+    result = network(project, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    nanpu = project / "sites/nanpu/output"
+    for page in ("index.html", "notices/index.html", "notices/archive/index.html"):
+        note = html(nanpu / page).select_one(".retired-note")
+        assert "撤并" in note.get_text() and note.a["href"] == "https://wangchuan.example.org/liushu/", page
+    assert not html(nanpu / "notices/index.html").select(".notice-item")
+    sources = list((project / "sites/nanpu/content/notices").glob("*.md"))
+    assert len(html(nanpu / "notices/archive/index.html").select(".notice-item")) == len(sources)
+    portal = project / "portal/output"
+    assert "南浦社区" not in html(portal / "notices/index.html").select_one("main").get_text()
+    assert "南浦社区" not in html(portal / "news/index.html").select_one("main").get_text()
+    directory = html(portal / "communities/index.html")
+    assert [card.h2.get_text(strip=True) for card in directory.select(".portal-community-card")] == ["柳树社区"]
+    archive = next(a for a in directory.select("main li a") if a.get_text() == "通知公告存档")
+    assert served_file(project, "communities/", archive["href"]) == nanpu / "notices/archive/index.html"

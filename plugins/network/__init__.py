@@ -11,7 +11,7 @@ from .. import build_record
 from ..events import site_swapped
 from ..sites import PORTAL
 from .portal import PortalGenerator
-from .summary import SECTION, community_summary
+from .summary import SECTION, community_summary, published_pages
 
 
 class CommunitySummaryGenerator(Generator):
@@ -38,12 +38,16 @@ def get_generators(pelican):
     return type("CommunitySummaryGenerator", (CommunitySummaryGenerator,), {"build": pelican})
 
 
-def keep_summary(pelican, **_):
+def keep_summary(pelican, target, **_):
     """The published build's summary goes into its record (a quick rebuild
-    changes no header: it keeps the one it found)."""
+    changes no header: it keeps the one it found). A renamed community's
+    summary lists its pages, for the redirects from its former address."""
     summary = getattr(pelican, "linli_network_summary", None)
-    if summary is not None and pelican.settings.get("CACHE_PATH"):
-        build_record.of(pelican).put(SECTION, summary)
+    if summary is None or not pelican.settings.get("CACHE_PATH"):
+        return
+    if pelican.settings.get("FORMER_ADDRESSES"):
+        summary["pages"] = published_pages(target)
+    build_record.of(pelican).put(SECTION, summary)
 
 
 def register():

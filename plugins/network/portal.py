@@ -60,6 +60,10 @@ class Community:
         raise AttributeError(key)
 
     @property
+    def retired(self):
+        return bool(self.identity.get("RETIRED"))
+
+    @property
     def phone_uri(self):
         digits = "".join(ch for ch in str(self.identity.get("OFFICE_PHONE") or "") if ch.isdigit() or ch == "+")
         return f"tel:{digits}" if digits else ""
@@ -114,6 +118,7 @@ class PortalGenerator(Generator):
         today = build_date(self.settings)
         soon_days = self.settings.get("NOTICE_SOON_DAYS", 3)
         communities, news, notices = [], [], []
+        self.redirects = []  # (old page, its new address)
         for name, summary in sorted((self.settings.get("NETWORK_SITES") or {}).items()):
             where = os.path.join(site_folder(name, root), SITE_FILE)
             if not isinstance(summary, dict) or summary.get("version") != VERSION:
@@ -130,6 +135,9 @@ class PortalGenerator(Generator):
                 self._check_published(output, data["url"], where)
                 return Item(community, data["title"], base + data["url"], datetime.datetime.fromisoformat(data["date"]), data)
 
+            self._redirects_from_former_addresses(community, summary)
+            if community.retired:  # an archive: in the directory, not in the lists of what is current
+                continue
             news.extend(item(data) for data in summary["news"])
             for data in summary["notices"]:
                 notice = item(data)
@@ -142,7 +150,8 @@ class PortalGenerator(Generator):
         notices.sort(key=lambda n: (order[n.state.key], n.expires or datetime.date.max, n.community.name, n.href))
         self.communities, self.news, self.notices = communities, news, notices
         self.context.update({
-            "portal_communities": communities,
+            "portal_communities": [c for c in communities if not c.retired],
+            "portal_retired": [c for c in communities if c.retired],
             "portal_news": news,
             "portal_front_news": news[: self.opt("PORTAL_FRONT_ITEMS")],
             "portal_notices": notices,
@@ -155,6 +164,21 @@ class PortalGenerator(Generator):
             "portal_search": [{"title": c.title, "href": c.href} for c in communities
                               if (self.settings.get("NETWORK_SITES") or {}).get(c.name, {}).get("search")],
         })
+
+    def _redirects_from_former_addresses(self, community, summary):
+        """A renamed community's former address under the portal's own
+        (``FORMER_ADDRESSES`` in its site.py): a page at each of its old
+        addresses that sends the resident on to the new one."""
+        portal = str(self.settings.get("CANONICAL_SITEURL") or "").rstrip("/")
+        for former in community.identity.get("FORMER_ADDRESSES") or ():
+            former = str(former).rstrip("/")
+            if not portal or not former.startswith(portal + "/"):
+                continue  # another host: its own server redirects (README, operator's guide)
+            folder = former[len(portal) + 1:] + "/"
+            for page in summary.get("pages") or ():
+                url = page[: -len("index.html")] if page.endswith("index.html") else page
+                self.redirects.append((folder + page, folder + url, Item(community, community.title, community.href + url,
+                                                                          datetime.datetime.min, {})))
 
     @staticmethod
     def _check_published(output, url, where):
@@ -169,6 +193,9 @@ class PortalGenerator(Generator):
         for save_as, template, url in PAGES:
             writer.write_file(save_as, self.get_template(template), self.context, relative_urls=relative,
                               url=url, page_name=template)
+        for save_as, url, target in self.redirects:
+            writer.write_file(save_as, self.get_template("portal_redirect"), self.context, relative_urls=relative,
+                              url=url, page_name="portal_redirect", redirect=target)
         output = writer.output_path
         if self.opt("PORTAL_FEED"):
             _write(output, self.opt("PORTAL_FEED"), self._atom().writeString("utf-8").encode("utf-8"))

@@ -8,6 +8,8 @@ A notice keeps its dates, not its status: the portal computes the status
 on its own build day (plugins/notices/status.py).
 """
 
+import os
+
 from ..common import plain_text
 from ..notices.feeds import facts_line
 
@@ -17,6 +19,7 @@ NEWS_ITEMS = 20  # the latest articles of each community the portal may show
 IDENTITY = (
     "SITENAME", "SITE_SUBTITLE", "SITE_OPERATOR", "STREET", "OFFICE_ADDRESS", "OFFICE_PHONE",
     "OFFICE_HOURS", "COMPOUNDS", "MAP_URL", "CANONICAL_SITEURL", "BRAND_COLOUR",
+    "RETIRED", "MERGED_INTO", "FORMER_ADDRESSES",
 )
 
 
@@ -62,3 +65,13 @@ def community_summary(settings, context):
         "news_feed": settings.get("FEED_ALL_ATOM") or "",
         "search": bool("search" in (settings.get("DIRECT_TEMPLATES") or ())),
     }
+
+
+def published_pages(output):
+    """Every HTML page of a published site, as paths below its root."""
+    found = []
+    for folder, dirs, names in os.walk(output):
+        dirs[:] = sorted(d for d in dirs if d != "pagefind")
+        found.extend(os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/")
+                     for name in sorted(names) if name.endswith(".html") and name != "404.html")
+    return sorted(found)

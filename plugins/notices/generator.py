@@ -375,8 +375,9 @@ class NoticesGenerator(Generator):
             if publicity and notice.expires
             else None
         )
-        # On the board: not past its end and not withdrawn.
-        notice.is_current = state.current and notice.validity == st.VALID
+        # On the board: not past its end and not withdrawn; a retired
+        # community's notices are all in its archive (plugins/network).
+        notice.is_current = state.current and notice.validity == st.VALID and not self.settings.get("RETIRED")
         notice.badges = st.badges(notice.kind, state, notice.validity, notice.pinned and notice.is_current)
         notice.kind_slug = st.KINDS.get(notice.kind, "")
         notice.kind_url = self._kind_url(notice.kind) if notice.kind in st.KINDS else self._url("NOTICES")
