@@ -58,13 +58,13 @@ publish: $(VENV)/.installed
 	$(SITE_ENV) $(PELICAN) $(FOLDERS) -s publishconf.py $(EXTRA)
 
 serve: $(VENV)/.installed
-	@test -d $(OUTPUT) || $(MAKE) html
-	$(PELICAN) -l -p $(PORT) -s pelicanconf.py -o $(OUTPUT)
+	@test -n "$(SITE)" || test -d $(OUTPUT) || $(MAKE) html
+	$(SITE_ENV) $(PELICAN) -l -p $(PORT) -s pelicanconf.py $(if $(SITE),,-o $(OUTPUT))
 
 # Live preview: rebuilds on save, the open page reloads itself and shows build
 # errors (plugins/devserver/README.md).
 devserver: $(VENV)/.installed
-	$(PY) -m plugins.devserver $(CONTENT) -o $(OUTPUT) -s pelicanconf.py -p $(PORT) $(if $(BIND),-b $(BIND)) $(EXTRA)
+	$(SITE_ENV) $(PY) -m plugins.devserver $(FOLDERS) -s pelicanconf.py -p $(PORT) $(if $(BIND),-b $(BIND)) $(EXTRA)
 
 test: $(VENV)/.installed node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -n auto --dist loadscope
@@ -74,27 +74,34 @@ node_modules/axe-core/axe.min.js: package-lock.json
 	-command -v npm >/dev/null && npm ci --no-audit --no-fund
 
 new-article: $(VENV)/.installed
-	@$(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"
+	@$(SITE_ENV) $(PY) -m plugins.editorial.scaffold article "$(TITLE)" "$(COLUMN)"
 
 new-notice: $(VENV)/.installed
-	@$(PY) -m plugins.notices.scaffold "$(TITLE)" "$(KIND)"
+	@$(SITE_ENV) $(PY) -m plugins.notices.scaffold "$(TITLE)" "$(KIND)"
 
 new-album: $(VENV)/.installed
-	@$(PY) -m plugins.gallery.scaffold "$(SLUG)" "$(TITLE)"
+	@$(SITE_ENV) $(PY) -m plugins.gallery.scaffold "$(SLUG)" "$(TITLE)"
 
 # FILE: a .docx, a folder of them, or several names/patterns in one string.
 import: $(VENV)/.installed
-	@$(PY) -m plugins.wordimport $(if $(COLUMN),--column "$(COLUMN)") $(if $(FORCE),--force) -- "$(FILE)"
+	@$(SITE_ENV) $(PY) -m plugins.wordimport $(if $(COLUMN),--column "$(COLUMN)") $(if $(FORCE),--force) -- "$(FILE)"
 
 # Site builds vs vanilla Pelican on ../shared/bench (ARTICLES=5000 for the big
 # run), photo pipeline vs Debian's vipsthumbnail (apt-get install
 # libvips-tools), each measured in the same run; then the devserver's
-# edit-to-visible time in Chromium on the same corpus.
+# edit-to-visible time in Chromium on the same corpus. NETWORK=1: only the
+# network (bench/network.py): SITES communities × ARTICLES (here 250) + portal.
 ARTICLES ?= 1000
+NETWORK ?=
+SITES ?= 40
 bench: $(VENV)/.installed
+ifeq ($(NETWORK),1)
+	$(PY) bench/network.py --sites $(SITES) --articles $(if $(filter file,$(origin ARTICLES)),250,$(ARTICLES))
+else
 	$(PY) bench/site.py --articles $(ARTICLES)
 	$(PY) bench/photos.py $(if $(N),-n $(N))
 	$(PY) bench/preview.py --site corpus --articles $(ARTICLES) --edits 3
+endif
 
 # Deploy (deploy/, README "Operator's guide"): rsync to a server, or S3-compatible
 # object storage; DRY_RUN=1 lists what would change and changes nothing.
@@ -140,6 +147,7 @@ serve-all: $(VENV)/.installed
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).building $(OUTPUT).previous $(OUTPUT).*.deleting .cache
+	rm -rf sites/*/output sites/*/output.* sites/*/output-check sites/*/.cache portal/output portal/output.* portal/output-check portal/.cache
 
 check: $(VENV)/.installed
 	$(SITE_ENV) $(PY) -m plugins.safety publishconf.py $(if $(BUILD_DATE),BUILD_DATE='"$(BUILD_DATE)"')
@@ -149,4 +157,4 @@ check: $(VENV)/.installed
 # string; without it every Markdown file in content/. The diff is shown first;
 # DRY_RUN=1 only shows it.
 fix: $(VENV)/.installed
-	@$(PY) -m plugins.proofread $(if $(DRY_RUN),--dry-run) -- $(if $(FILE),"$(FILE)")
+	@$(SITE_ENV) $(PY) -m plugins.proofread $(if $(DRY_RUN),--dry-run) -- $(if $(FILE),"$(FILE)")

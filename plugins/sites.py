@@ -194,6 +194,16 @@ def owner_of(path, root=None):
     return None
 
 
+def editing_root(name=None):
+    """The folder whose ``content/`` an editor's tools (`make new-article`,
+    `make import` …) write to: the project, or with ``$LINLI_SITE`` that
+    site's (the folder above its content folder)."""
+    name = name if name is not None else os.environ.get(ENVIRONMENT, "")
+    if not name:
+        return "."
+    return os.path.dirname(community_settings(name)["PATH"])
+
+
 def outside_reference_problem(value, target, root):
     """Why a reference from a site's content folder ``root`` to ``target``
     outside it is refused: in a network, naming the site whose file it is."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican.utils import slugify
 
 from ..common import SHANGHAI
+from ..sites import editing_root
 
 ARTICLE_HEADER = """标题：{title}
 日期：{date}
@@ -73,4 +74,4 @@ if __name__ == "__main__":
     kind, title, column = (sys.argv[1:] + ["", "", ""])[:3]
     if kind != "article":
         raise SystemExit(f"unknown kind {kind!r}")
-    print(f"已创建 / created: {new_article(title, column)}")
+    print(f"已创建 / created: {new_article(title, column, Path(editing_root()))}")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ..common import SHANGHAI
+from ..sites import editing_root
 from .albums import ALBUM_FILE, album_files
 
 ALBUM_TEMPLATE = """标题：{title}
@@ -51,6 +52,6 @@ def new_album(slug, title="", root=Path(".")):
 
 if __name__ == "__main__":
     slug, title = (sys.argv[1:] + ["", ""])[:2]
-    created, count = new_album(slug, title)
+    created, count = new_album(slug, title, Path(editing_root()))
     print(f"已创建 / created: {created}（{count} 张照片 / photos）")
     print(f"把照片放进 / put the photos in: {os.path.dirname(created)}/")

@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican.utils import slugify
 
 from ..common import SHANGHAI
+from ..sites import editing_root
 from .status import KINDS, PUBLICITY
 
 NOTICE_TEMPLATE = """标题：{title}
@@ -74,4 +75,4 @@ def new_notice(title, kind="通知", root=Path(".")):
 
 if __name__ == "__main__":
     title, kind = (sys.argv[1:] + ["", ""])[:2]
-    print(f"已创建 / created: {new_notice(title, kind)}")
+    print(f"已创建 / created: {new_notice(title, kind, Path(editing_root()))}")

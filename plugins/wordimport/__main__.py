@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ..common import ContentError, relative_path
+from ..sites import editing_root
 from .importer import import_document
 
 DOCUMENT_SUFFIXES = (".docx", ".docm", ".doc", ".wps", ".wpt", ".rtf", ".dotx")
@@ -50,7 +51,7 @@ def main(argv=None):
     parser.add_argument("files", nargs="*")
     parser.add_argument("--column", default="")
     parser.add_argument("--force", action="store_true")
-    parser.add_argument("--root", default=".")
+    parser.add_argument("--root", default=editing_root())
     parser.add_argument("--settings", default="pelicanconf.py")
     args = parser.parse_args(argv)
     paths = documents([f for f in args.files if f.strip()])
