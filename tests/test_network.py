@@ -24,9 +24,10 @@ ENV = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", TERM="dumb")
 
 
 def make_project(where, communities=COMMUNITIES):
-    """A checkout with the shared code (linked) and copies of the sites."""
+    """A checkout with the shared code (linked) and copies of the sites
+    (青禾's content, the big demo in content/, linked)."""
     where.mkdir(parents=True)
-    for name in SHARED:
+    for name in SHARED + (("content",) if "qinghe" in communities else ()):
         (where / name).symlink_to(ROOT / name)
     ignore = shutil.ignore_patterns("output", "output.*", "output-check", ".cache")
     for name in communities:
@@ -95,6 +96,25 @@ def test_every_community_and_the_portal_are_built(built):
         assert {"所辖小区", "地址", "办公时间", "电话"} <= set(facts)
         assert facts["电话"].a["href"].startswith("tel:0871")
         assert "amap.com" in facts["地址"].a["href"]
+
+
+def test_the_demo_network_publishes_with_no_warning_of_its_own(tmp_path):
+    """`make publish-all` of the whole demo (青禾 included): every site and
+    the portal publish; only 青禾's demo content warns (its overdue 居务公开 item)."""
+    project = make_project(tmp_path / "demo", ("qinghe", *COMMUNITIES))
+    result = network(project, "build", "--publish")
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    blocks = {}
+    for block in log.split("── ")[1:]:
+        blocks[block.split(":", 1)[0]] = block
+    assert set(blocks) == {"qinghe", *COMMUNITIES, "portal"}
+    for name in (*COMMUNITIES, "portal"):
+        assert "WARNING" not in blocks[name] and "ERROR" not in blocks[name], blocks[name]
+    directory = html(project / "portal/output/communities/index.html")
+    assert [card.h2.get_text(strip=True) for card in directory.select(".portal-community-card")] == ["柳树社区", "南浦社区", "青禾社区"]
+    assert directory.select_one(".portal-community-card h2 a")["href"] == "https://wangchuan.example.org/liushu/"
+    assert directory.select(".portal-community-card h2 a")[2]["href"] == "https://qinghe.example.org/"
 
 
 def test_portal_lists_notices_in_force_with_community_and_status(built):
@@ -288,3 +308,53 @@ def test_a_retired_community_keeps_its_site_as_an_archive(tmp_path):
     assert [card.h2.get_text(strip=True) for card in directory.select(".portal-community-card")] == ["柳树社区"]
     archive = next(a for a in directory.select("main li a") if a.get_text() == "通知公告存档")
     assert served_file(project, "communities/", archive["href"]) == nanpu / "notices/archive/index.html"
+
+
+def _edit(project, step):
+    """One step of an editor's week in the network."""
+    liushu, nanpu = project / "sites/liushu/content", project / "sites/nanpu/content"
+    if step == "body":  # article text only: a quick rebuild
+        path = liushu / "articles/2026-11-09-cuiliuyuan-fire-drill.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n下一次演练安排在明年春季。\n", encoding="utf-8")
+    elif step == "new notice":  # a new file: the portal's list changes
+        (nanpu / "notices/2026-11-19-heating-check.md").write_text(
+            "标题：关于开展冬季供暖设施检查的通知\n类型：通知\n发布单位：南浦社区居民委员会\n文号：南浦社〔2026〕32号\n"
+            "日期：2026-11-19 09:00\n生效日期：2026-11-20\n截止日期：2026-11-22\n\n"
+            "各位居民：社区将于 11 月 20 日至 22 日逐楼检查供暖设施，请家中留人配合。\n",
+            encoding="utf-8")
+    elif step == "retitle":  # a header: the community's summary changes
+        path = liushu / "articles/2026-10-09-liuyinyuan-canteen.md"
+        text = path.read_text(encoding="utf-8")
+        title = text.split("\n", 1)[0]
+        path.write_text(text.replace(title, title + "（续）", 1), encoding="utf-8")
+    elif step == "remove":  # a piece withdrawn
+        next((liushu / "notices").glob("2026-11-19-*.md")).unlink()
+
+
+def test_a_week_of_edits_leaves_every_site_and_the_portal_as_a_clean_build(tmp_path):
+    """The proof of tests/test_incremental.py and test_quick.py, per site and
+    for the portal: after each step (and a day later), the incremental
+    network is byte for byte a clean build of the same sources."""
+    project = make_project(tmp_path / "live")
+    assert network(project, "build").returncode == 0
+    for number, (step, day) in enumerate([("body", BUILD_DATE), ("new notice", BUILD_DATE), ("retitle", BUILD_DATE),
+                                          ("remove", BUILD_DATE), (None, "2026-11-23")]):
+        if step:
+            _edit(project, step)
+        result = network(project, "build", build_date=day)
+        assert result.returncode == 0, result.stdout + result.stderr
+        clean = make_project(tmp_path / f"clean-{number}")
+        for name in COMMUNITIES:
+            shutil.rmtree(clean / "sites" / name / "content")
+            shutil.copytree(project / "sites" / name / "content", clean / "sites" / name / "content")
+        assert network(clean, "build", build_date=day).returncode == 0
+        for name, output in outputs(project).items():
+            assert tree(output) == tree(outputs(clean)[name]), (step, day, name)
+        shutil.rmtree(clean)
+        listed = {item.select_one(".notice-item-title").get_text(strip=True): item.select_one(".badge-status-soon")
+                  for item in html(project / "portal/output/notices/index.html").select(".notice-item")}
+        heating = "关于开展冬季供暖设施检查的通知"
+        if step == "new notice":
+            assert listed[heating] is not None  # 即将截止 on the portal the day it is published
+        if day != BUILD_DATE:
+            assert heating not in listed  # past its deadline: off the portal's list of notices in force
