@@ -358,3 +358,33 @@ def test_a_week_of_edits_leaves_every_site_and_the_portal_as_a_clean_build(tmp_p
             assert listed[heating] is not None  # 即将截止 on the portal the day it is published
         if day != BUILD_DATE:
             assert heating not in listed  # past its deadline: off the portal's list of notices in force
+
+
+def _luminance(colour):
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_colour_of_the_palette_reads_on_white_and_under_white():
+    """BRAND_COLOUR is the header's ground under white text and a text colour
+    on white: WCAG AA (4.5:1) both ways, for every colour a site.py may pick."""
+    import re
+
+    from plugins.sites import BRAND_COLOURS
+
+    css = (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
+    found = dict(re.findall(r'html\[data-brand="(\w+)"\] \{ --brand: (#[0-9a-f]{6}); \}', css))
+    found["red"] = re.search(r":root \{[^}]*--brand: (#[0-9a-f]{6});", css).group(1)
+    assert set(found) == set(BRAND_COLOURS)
+    for name, colour in found.items():
+        assert (1.05) / (_luminance(colour) + 0.05) >= 4.5, name
+
+
+def test_a_colour_outside_the_palette_is_refused_naming_the_file(tmp_path):
+    project = make_project(tmp_path / "p")
+    site = project / "sites/liushu/site.py"
+    site.write_text(site.read_text(encoding="utf-8").replace('BRAND_COLOUR = "green"', 'BRAND_COLOUR = "pink"'), encoding="utf-8")
+    result = network(project, "build", "--site", "liushu")
+    log = result.stdout + result.stderr
+    assert result.returncode == 1 and "sites/liushu/site.py" in log and "pink" in log and "Traceback" not in log, log
