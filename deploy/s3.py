@@ -105,12 +105,18 @@ def local_files(output):
     return found
 
 
-def remote_objects(s3, bucket, prefix):
-    """``{key path without prefix: ETag}`` of every object under the prefix."""
+def remote_objects(s3, bucket, prefix, keep=()):
+    """``{key path without prefix: ETag}`` of every object under the prefix,
+    but those in ``keep`` (folders other sites deploy to: a 街道 portal's
+    bucket holds its communities under their prefixes)."""
+    kept = tuple(folder.strip("/") + "/" for folder in keep)
     found = {}
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", []):
-            found[item["Key"][len(prefix):]] = item["ETag"].strip('"')
+            path = item["Key"][len(prefix):]
+            if kept and path.startswith(kept):
+                continue
+            found[path] = item["ETag"].strip('"')
     return found
 
 
@@ -134,14 +140,14 @@ def upload(s3, bucket, key, path, md5):
     )
 
 
-def deploy(config, output="output", dry_run=False, log=print):
+def deploy(config, output="output", dry_run=False, log=print, keep=()):
     problem = rules.check_built_site(output)
     if problem:
         raise Refused(problem)
     s3 = client(config)
     bucket, prefix = config["S3_BUCKET"], config["S3_PREFIX"]
     local = local_files(output)
-    remote = remote_objects(s3, bucket, prefix)
+    remote = remote_objects(s3, bucket, prefix, keep)
     uploads, new, gone = plan(local, remote)
     for path in uploads:
         log(f"{'+' if path in new else '~'} {prefix}{path}")

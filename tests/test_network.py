@@ -5,6 +5,7 @@ with `python -m plugins.network build` (what `make html-all` runs)."""
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -369,8 +370,6 @@ def _luminance(colour):
 def test_every_colour_of_the_palette_reads_on_white_and_under_white():
     """BRAND_COLOUR is the header's ground under white text and a text colour
     on white: WCAG AA (4.5:1) both ways, for every colour a site.py may pick."""
-    import re
-
     from plugins.sites import BRAND_COLOURS
 
     css = (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
@@ -388,3 +387,42 @@ def test_a_colour_outside_the_palette_is_refused_naming_the_file(tmp_path):
     result = network(project, "build", "--site", "liushu")
     log = result.stdout + result.stderr
     assert result.returncode == 1 and "sites/liushu/site.py" in log and "pink" in log and "Traceback" not in log, log
+
+
+def test_deploy_all_to_object_storage_keeps_each_community_under_its_prefix(tmp_path, monkeypatch):
+    """DEPLOY_METHOD = "s3": the communities under their prefixes of the
+    portal's bucket, the portal at its root, last; its sync deletes none of theirs."""
+    from moto.server import ThreadedMotoServer
+
+    from deploy import s3
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        env = dict(ENV, AWS_ACCESS_KEY_ID="linli-test", AWS_SECRET_ACCESS_KEY="linli-test-secret",
+                   AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+                   S3_ENDPOINT=f"http://{host}:{port}", S3_REGION="us-east-1", S3_ADDRESSING_STYLE="path")
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+            monkeypatch.setenv(key, env[key])
+        config = {"S3_BUCKET": "wangchuan", "S3_ENDPOINT": env["S3_ENDPOINT"], "S3_REGION": "us-east-1",
+                  "S3_PREFIX": "", "S3_ADDRESSING_STYLE": "path"}
+        client = s3.client(config)
+        client.create_bucket(Bucket="wangchuan")
+        built = make_project(tmp_path / "p")
+        assert network(built, "build").returncode == 0
+        for name, prefix in (("liushu", "liushu"), ("nanpu", "nanpu"), ("portal", "")):
+            site = built / ("portal" if name == "portal" else f"sites/{name}") / "site.py"
+            text = re.sub(r"^DEPLOY_TARGET = .*$", "", site.read_text(encoding="utf-8"), flags=re.MULTILINE)
+            site.write_text(text + f'\nDEPLOY_METHOD = "s3"\nS3_BUCKET = "wangchuan"\nS3_PREFIX = "{prefix}"\n', encoding="utf-8")
+        for _ in range(2):  # the second time: nothing to send, nothing deleted
+            result = subprocess.run([sys.executable, "-m", "plugins.network", "deploy"], cwd=built, env=env,
+                                    capture_output=True, text=True, timeout=300)
+            assert result.returncode == 0, result.stdout + result.stderr
+        keys = {item["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket="wangchuan")
+                for item in page.get("Contents", [])}
+        assert {"index.html", "communities/index.html", "liushu/index.html", "nanpu/notices/index.html"} <= keys
+        assert "0 删除 / deleted" in result.stderr and " 0 上传 / uploaded" in result.stderr
+        assert result.stderr.index("── portal") > result.stderr.index("── nanpu") > result.stderr.index("── liushu")
+    finally:
+        server.stop()

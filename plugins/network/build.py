@@ -170,40 +170,70 @@ def check(jobs=None, root=None):
     return 0
 
 
+def _destination(settings):
+    """(method, where) of a site's DEPLOY_TARGET or S3 settings: where is
+    the rsync target, or (bucket, prefix) in object storage."""
+    if str(settings.get("DEPLOY_METHOD") or "rsync") == "s3":
+        bucket = str(settings.get("S3_BUCKET") or "")
+        return "s3", (bucket, str(settings.get("S3_PREFIX") or "").strip("/")) if bucket else None
+    target = str(settings.get("DEPLOY_TARGET") or "")
+    return "rsync", target.rstrip("/") or None
+
+
+def _inside(where, other):
+    """The folder of ``other`` inside ``where`` (both rsync targets, or both (bucket, prefix)), or None."""
+    if isinstance(where, tuple):
+        (bucket, prefix), (other_bucket, other_prefix) = where, other
+        if bucket != other_bucket or other_prefix == prefix or not other_prefix.startswith(prefix + "/" if prefix else ""):
+            return None
+        return other_prefix[len(prefix) + 1 if prefix else 0:]
+    return other[len(where) + 1:] if other.startswith(where + "/") else None
+
+
 def deploy_plan(root=None):
-    """(site, output folder, target, sub-folders of the target that other
-    sites deploy to) for every site with a DEPLOY_TARGET, the portal last."""
+    """(site, its settings, method, where, folders of it that other sites
+    deploy to) for every site, the portal last."""
     root = root or project_root()
     names = site_names(root) + ([PORTAL] if has_portal(root) else [])
-    sites = []
-    for name in names:
-        settings = community_settings(name, root)
-        target = str(settings.get("DEPLOY_TARGET") or "")
-        sites.append((name, settings["OUTPUT_PATH"], target))
+    sites = [(name, community_settings(name, root)) for name in names]
+    destinations = [(name, settings, *_destination(settings)) for name, settings in sites]
     plan = []
-    for name, output, target in sites:
-        base = target.rstrip("/") + "/"
-        nested = sorted(other.rstrip("/")[len(base):] + "/" for _, _, other in sites
-                        if other and other != target and other.startswith(base))
-        plan.append((name, output, target, nested))
+    for name, settings, method, where in destinations:
+        nested = [] if where is None else sorted(
+            folder + "/" for other, _, other_method, other_where in destinations
+            if other != name and other_method == method and other_where is not None
+            and (folder := _inside(where, other_where))
+        )
+        plan.append((name, settings, method, where, nested))
     return plan
 
 
 def deploy(dry_run=False, root=None):
-    """Each site to its own target with rsync, the portal last; a site
-    deployed under another's folder is never deleted by that one's sync."""
-    from deploy import rsync
+    """Each site to its own target (rsync, or S3 with DEPLOY_METHOD = "s3"),
+    the portal last; a site deployed under another's folder or prefix is
+    never deleted by that one's sync."""
+    from deploy import rsync, s3
 
     failed = []
-    for name, output, target, nested in deploy_plan(root):
-        if not target:
-            print(f"── {name}: 没有 DEPLOY_TARGET，跳过 / no DEPLOY_TARGET in its site.py, skipped", file=sys.stderr)
+    for name, settings, method, where, nested in deploy_plan(root):
+        if where is None:
+            print(f"── {name}: site.py 没有 DEPLOY_TARGET（或 S3_BUCKET），跳过 / no deploy target, skipped", file=sys.stderr)
             continue
-        print(f"── {name} → {target}", file=sys.stderr, flush=True)
+        output = settings["OUTPUT_PATH"]
+        print(f"── {name} → {where if method == 'rsync' else 's3://' + '/'.join(where)}", file=sys.stderr, flush=True)
         try:
-            rsync.deploy(target, output, dry_run, keep=nested)
-        except rsync.Refused as refused:
+            if method == "rsync":
+                rsync.deploy(where + "/", output, dry_run, keep=nested)
+            else:
+                config = {key: str(os.environ.get(key) or settings.get(key) or "") for key in s3.SETTING_NAMES}
+                config["S3_PREFIX"] = where[1] + "/" if where[1] else ""
+                uploads, deletions, unchanged = s3.deploy(config, output, dry_run, keep=nested)
+                print(f"   {uploads} 上传 / uploaded, {deletions} 删除 / deleted, {unchanged} 未变 / unchanged", file=sys.stderr)
+        except (rsync.Refused, s3.Refused) as refused:
             print(f"   部署未进行 / not deployed: {refused}", file=sys.stderr)
+            failed.append(name)
+        except Exception as error:  # noqa: BLE001 - boto's errors, as make deploy-s3 words them
+            print(f"   部署未进行 / not deployed: {s3.explain(error)}", file=sys.stderr)
             failed.append(name)
     if failed:
         print(f"未部署的站点 / not deployed: {', '.join(failed)}", file=sys.stderr)

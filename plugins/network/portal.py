@@ -15,13 +15,14 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from feedgenerator import Atom1Feed, get_tag_uri
-from icalendar import Calendar, Event
+from feedgenerator import get_tag_uri
+from icalendar import Event
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from ..common import SHANGHAI, build_date, public_site_url, report_error, setting
 from ..notices import status as st
+from ..notices.feeds import StableAtomFeed, deadline_calendar
 from ..sites import SITE_FILE, community_settings, site_folder
 from .summary import VERSION
 
@@ -211,10 +212,11 @@ class PortalGenerator(Generator):
         """News and notices of every community, newest first, absolute links."""
         base = public_site_url(self.settings)
         day = build_date(self.settings)
-        feed = Atom1Feed(
+        feed = StableAtomFeed(
             title=f"{self.settings.get('SITENAME', '')} - 各社区新闻与通知",
             link=base + "/", feed_url=f"{base}/{self.opt('PORTAL_FEED')}",
             description=self.settings.get("SITE_DESCRIPTION", ""), language=self.settings.get("DEFAULT_LANG", "zh-CN"),
+            fallback_date=datetime.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI),
         )
         entries = [(entry, "新闻") for entry in self.news] + [(entry, entry.data["kind"]) for entry in self.notices]
         entries.sort(key=lambda pair: (pair[0].date, pair[0].href), reverse=True)
@@ -226,20 +228,13 @@ class PortalGenerator(Generator):
                 unique_id=get_tag_uri(link, entry.date), description=facts,
                 categories=[entry.community.title, kind], pubdate=entry.date,
             )
-        if not entries:  # an empty feed is stamped with the build day, not the clock
-            feed.latest_post_date = lambda: datetime.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
         return feed
 
     def _calendar(self):
         """One all-day event on the deadline of every notice in force."""
         sitename = self.settings.get("SITENAME", "")
-        calendar = Calendar()
-        calendar.add("prodid", f"-//Linli//{sitename} 通知截止日期//ZH")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", f"{sitename}各社区通知截止日期")
-        calendar.add("x-wr-timezone", self.settings.get("TIMEZONE", "Asia/Shanghai"))
+        calendar = deadline_calendar(self.settings, f"{sitename} 通知截止日期", f"{sitename}各社区通知截止日期",
+                                     f"{sitename}：各社区通知、公告的截止日期和公示期结束日")
         for notice in sorted((n for n in self.notices if n.expires), key=lambda n: (n.expires, n.community.name, n.href)):
             url = self._absolute(notice)
             host = urlparse(url).hostname or "linli.invalid"

@@ -91,18 +91,25 @@ def event_uid(notice, settings):
     return f"notice-{notice.slug}@{host}"
 
 
+def deadline_calendar(settings, product, name, description):
+    """An empty calendar of deadlines, as calendar clients list it."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Linli//{product}//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("x-wr-timezone", settings.get("TIMEZONE", "Asia/Shanghai"))
+    return calendar
+
+
 def build_calendar(settings, notices):
     """One all-day VEVENT on the ``expires`` date of every notice that has one."""
     base = public_site_url(settings)
     sitename = settings.get("SITENAME", "")
-    calendar = Calendar()
-    calendar.add("prodid", f"-//Linli//{sitename} 通知公告//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{sitename}通知截止日期")
-    calendar.add("x-wr-caldesc", f"{sitename}通知、公告的截止日期和公示期结束日")
-    calendar.add("x-wr-timezone", settings.get("TIMEZONE", "Asia/Shanghai"))
+    calendar = deadline_calendar(settings, f"{sitename} 通知公告", f"{sitename}通知截止日期",
+                                 f"{sitename}通知、公告的截止日期和公示期结束日")
     dated = sorted((n for n in notices if n.expires), key=lambda n: (n.expires, n.slug))
     for notice in dated:
         event = Event()
