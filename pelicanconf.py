@@ -166,6 +166,9 @@ PHOTO_QUALITY = {"jpeg": 80, "webp": 75, "avif": 55}
 # Processed photos are kept here, keyed by the photo's bytes and the settings
 # above: a rebuild decodes only new or edited photos. Safe to delete.
 PHOTO_CACHE = ".cache/photos"
+# Gzip and Brotli copies (publishconf.py's PRECOMPRESS), kept by what they
+# compress so no build compresses the same bytes twice. Safe to delete.
+PRECOMPRESS_CACHE = ".cache/compressed"
 # A bad photo (corrupt, truncated, empty, too many pixels): "fail" stops the
 # build naming the file; "skip" leaves the photo out with a warning.
 PHOTO_ON_ERROR = "fail"

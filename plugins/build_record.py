@@ -41,7 +41,7 @@ VERSION = 1
 # pieces' fingerprints carry.
 NOT_RENDERED = frozenset(
     {"BUILD_DATE", "CACHE_PATH", "PHOTO_CACHE", "OUTPUT_PATH", "LOAD_CONTENT_CACHE", "LINLI_CHECK_ONLY",
-     "SEARCH_INDEX_LATER", "RENDER_PROCESSES", "PHOTO_WORKERS"}
+     "SEARCH_INDEX_LATER", "RENDER_PROCESSES", "PHOTO_WORKERS", "PRECOMPRESS_CACHE"}
 )
 LIBRARIES = (
     "pelican", "jinja2", "markupsafe", "markdown", "nh3", "pillow", "zxing-cpp",

@@ -113,6 +113,9 @@ def apply_site(settings, name=None):
                          ("CHECK_REPORT", os.path.join("output-check", "report.html"))):
         value = own.get(key)
         settings[key] = os.path.join(root, value) if value else os.path.join(folder, default)
+    # The network's sites share one cache of compressed copies (the same theme and Pagefind files).
+    if "PRECOMPRESS_CACHE" not in own and settings.get("PRECOMPRESS_CACHE"):
+        settings["PRECOMPRESS_CACHE"] = os.path.join(root, settings["PRECOMPRESS_CACHE"])
     # What pelicanconf.py derived from the identity follows the site's identity.
     if "FEED_DOMAIN" not in own:
         settings["FEED_DOMAIN"] = settings.get("CANONICAL_SITEURL")

@@ -82,6 +82,28 @@ def test_publish_build_precompresses_reproducibly(make_site, tmp_path):
     assert snapshot(again.root) == snapshot(first.root)
 
 
+def test_compressed_copies_are_made_once_for_every_build_of_the_checkout(make_site, tmp_path):
+    """PRECOMPRESS_CACHE: another site (a 街道's next community) gets the
+    copies of bytes compressed before from the cache, not from Brotli again."""
+    import brotli
+
+    cache = tmp_path / "compressed"
+    first = make_site({"articles/a.md": article_source(slug="a", body="正文。" * 200)}, settings_file="publishconf.py",
+                      PRECOMPRESS_CACHE=str(cache))
+    assert first.returncode == 0, first.log
+    kept = {path.name for path in cache.rglob("*") if path.is_file()}
+    stylesheet = next(first.root.glob("theme/css/*.css"))
+    digest = hashlib.sha256(stylesheet.read_bytes()).hexdigest()
+    assert {digest + ".gz", digest + ".br"} <= kept
+    other = make_site({"articles/b.md": article_source(title="另一篇", slug="b", body="内容。" * 300)},
+                      settings_file="publishconf.py", output=tmp_path / "other", PRECOMPRESS_CACHE=str(cache))
+    assert other.returncode == 0, other.log
+    copy = other.root / stylesheet.relative_to(first.root).with_name(stylesheet.name + ".br")
+    assert copy.stat().st_ino == (cache / digest[:2] / (digest + ".br")).stat().st_ino  # taken, not made again
+    page = other.root / "2026/01/b/index.html"
+    assert brotli.decompress((other.root / "2026/01/b/index.html.br").read_bytes()) == page.read_bytes()
+
+
 import pytest  # noqa: E402
 
 

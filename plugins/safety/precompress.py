@@ -4,11 +4,15 @@ Our own few lines rather than the official pelican-precompress: that one
 compresses OUTPUT_PATH on ``finalized``, i.e. after our swap or racing it, and needs Python 3.14's ``compression`` module.
 Gzip with mtime 0 and Brotli (a pure function of its input) keep the output
 byte-identical between builds. A copy is written only when it is smaller; a
-file whose bytes are those of the site being replaced gets that site's copies."""
+file whose bytes are those of the site being replaced gets that site's copies,
+and any other file whose bytes were compressed before (by any build of this
+checkout: a 街道's forty sites share the theme and Pagefind's scripts) gets
+the copies kept in ``PRECOMPRESS_CACHE``, by the digest of what they compress."""
 
 import gzip
 import hashlib
 import os
+import shutil
 
 import brotli
 
@@ -18,6 +22,7 @@ DEFAULTS = {
     "PRECOMPRESS": False,
     "PRECOMPRESS_MIN_SIZE": 512,
     "PRECOMPRESS_EXTENSIONS": [".html", ".css", ".js", ".xml", ".json", ".svg", ".ics", ".txt", ".webmanifest"],
+    "PRECOMPRESS_CACHE": None,  # a folder of compressed copies by content (pelicanconf.py); None: none kept
 }
 
 
@@ -31,6 +36,7 @@ def precompress(pelican, output_path, **_):
     # Copies already made in this build, by the bytes they compress: every
     # part of a split search index carries the same Pagefind scripts.
     made = {}
+    cache = setting(settings, "PRECOMPRESS_CACHE", DEFAULTS)
     for folder, _, names in os.walk(output_path):
         for name in sorted(names):
             if not name.endswith(extensions):
@@ -45,11 +51,17 @@ def precompress(pelican, output_path, **_):
             for suffix, compress in COMPRESSORS:
                 if _link(made.get((digest, suffix)), path + suffix) or _reuse(old + suffix, path + suffix, data, old):
                     continue
+                kept = os.path.join(cache, digest.hex()[:2], digest.hex() + suffix) if cache else None
+                if kept and _link(kept, path + suffix, copy=True):
+                    made[digest, suffix] = path + suffix
+                    continue
                 compressed = compress(data)
                 if len(compressed) < len(data):
                     with open(path + suffix, "wb") as handle:
                         handle.write(compressed)
                     made[digest, suffix] = path + suffix
+                    if kept:
+                        _keep(path + suffix, kept)
 
 
 COMPRESSORS = (
@@ -72,11 +84,31 @@ def _reuse(old_copy, new_copy, data, old):
     return _link(old_copy, new_copy)
 
 
-def _link(made, new_copy):
+def _link(made, new_copy, copy=False):
+    """Link (or, across file systems, ``copy``) ``made`` to ``new_copy``."""
     if made is None:
         return False
     try:
         os.link(made, new_copy)
-    except OSError:
+    except FileNotFoundError:
         return False
+    except OSError:
+        if not copy:
+            return False
+        try:
+            shutil.copyfile(made, new_copy)
+        except OSError:
+            return False
     return True
+
+
+def _keep(made, kept):
+    """Put a copy into the cache whole (another build may be reading it)."""
+    try:
+        os.makedirs(os.path.dirname(kept), exist_ok=True)
+        temporary = f"{kept}.{os.getpid()}.tmp"
+        if not _link(made, temporary, copy=True):
+            return
+        os.replace(temporary, kept)
+    except OSError:
+        pass
