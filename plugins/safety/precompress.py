@@ -66,13 +66,16 @@ def precompress(pelican, output_path, **_):
 
 COMPRESSORS = (
     (".gz", lambda data: gzip.compress(data, compresslevel=9, mtime=0)),
-    (".br", lambda data: brotli.compress(data, quality=11)),
+    # Quality 10, not 11: on the demo's pages 1.6 % larger and three times
+    # faster (3.9 against 11.5 ms a page), the difference between a
+    # production build that keeps pace with Pelican and one that does not.
+    (".br", lambda data: brotli.compress(data, quality=10)),
 )
 
 
 def _reuse(old_copy, new_copy, data, old):
-    """Link the previous build's compressed copy of the same bytes (Brotli at
-    quality 11 is the slowest step of a production rebuild otherwise)."""
+    """Link the previous build's compressed copy of the same bytes (Brotli is
+    the slowest step of a production rebuild otherwise)."""
     if not os.path.isfile(old_copy):
         return False
     try:
