@@ -27,6 +27,7 @@ The site key — what every page depends on (settings, theme, plugin code,
 library versions) — is computed here once per build (``site_key``).
 """
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -133,16 +134,45 @@ def start(pelican):
     return pelican.linli_record
 
 
-def _hash_files(digest, root, suffixes=None):
+_trees = {}  # (root, suffixes) -> (the files' names, sizes and times, their digest)
+
+
+def tree_digest(root, suffixes=None):
+    """The digest of the files below ``root`` (``suffixes``: only those),
+    read again only when a name, size or time changed: a process that
+    builds many sites (`make html-all`, the devserver) reads the theme and
+    the plugins once."""
+    listing = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if suffixes and not name.endswith(suffixes):
                 continue
             path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
-            with open(path, "rb") as handle:
-                digest.update(hashlib.blake2b(handle.read()).digest())
+            stat = os.stat(path)
+            listing.append((os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    known = _trees.get((root, suffixes))
+    if known is not None and known[0] == listing:
+        return known[1]
+    digest = hashlib.blake2b(digest_size=16)
+    for relative, *_ in listing:
+        digest.update(relative.encode("utf-8", "surrogateescape"))
+        with open(os.path.join(root, relative), "rb") as handle:
+            digest.update(hashlib.blake2b(handle.read()).digest())
+    _trees[root, suffixes] = (listing, digest.digest())
+    return digest.digest()
+
+
+@functools.cache
+def library_versions():
+    """The versions of what renders pages, as this process imported them."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return "|".join(found)
 
 
 def site_key(settings, theme=True):
@@ -151,12 +181,7 @@ def site_key(settings, theme=True):
     from .fingerprint import Fingerprints
 
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{VERSION}|{sys.version}".encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
+    digest.update(f"{VERSION}|{sys.version}|{library_versions()}".encode())
     fingerprints = Fingerprints()
     for name in sorted(settings):
         if name not in NOT_RENDERED:
@@ -165,6 +190,6 @@ def site_key(settings, theme=True):
     folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]
     for folder in folders if theme else ():
         if folder and os.path.isdir(folder):
-            _hash_files(digest, folder)
-    _hash_files(digest, PLUGINS_FOLDER, suffixes=(".py",))
+            digest.update(tree_digest(folder))
+    digest.update(tree_digest(PLUGINS_FOLDER, (".py",)))
     return digest.hexdigest()

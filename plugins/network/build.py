@@ -38,6 +38,14 @@ def _import_build_modules(settings_file):
     import pelican  # noqa: F401
     import pelican.settings  # noqa: F401
 
+    from .. import build_record
+    from ..sites import project_root as root
+
+    # What every site's build key needs and no site changes: once, here.
+    build_record.library_versions()
+    build_record.tree_digest(build_record.PLUGINS_FOLDER, (".py",))
+    if os.path.isdir(os.path.join(root(), "theme")):
+        build_record.tree_digest(os.path.join(root(), "theme"))
     for name in ("plugins.incremental.quick", "plugins.safety", "plugins.network", "plugins.metadata",
                  "plugins.editorial", "plugins.privacy", "plugins.proofread", "plugins.notices",
                  "plugins.disclosure", "plugins.share", "plugins.search", "plugins.gallery", "plugins.assets",
