@@ -252,6 +252,7 @@ def wipe(project, names):
             shutil.rmtree(project / "sites" / name / sub, ignore_errors=True)
     for sub in ("output", ".cache"):
         shutil.rmtree(project / "portal" / sub, ignore_errors=True)
+    shutil.rmtree(project / ".cache", ignore_errors=True)  # what the sites share (compressed copies)
 
 
 def vanilla(folder, corpus, names):
