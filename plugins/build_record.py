@@ -16,7 +16,7 @@ content is still valid (most hold the site key they were made with):
 | ``search`` | search | the pages and files of each part of the index |
 | ``memo`` | the foundation (memo.py) | results of pure functions of a text |
 | ``qr`` | share | QR drawings by address |
-| ``templates`` | safety (templates.py) | the theme's templates, compiled |
+| ``templates`` | safety (templates.py) | the theme's templates, compiled (valid whatever the settings) |
 | ``network`` | network (summary.py) | what a community tells the 街道 portal: identity, news, notices |
 
 A section is kept as the bytes it was loaded as until its owner asks for

@@ -426,3 +426,14 @@ def test_deploy_all_to_object_storage_keeps_each_community_under_its_prefix(tmp_
         assert result.stderr.index("── portal") > result.stderr.index("── nanpu") > result.stderr.index("── liushu")
     finally:
         server.stop()
+
+
+def test_a_site_of_the_network_is_built_as_make_html_builds_it_alone(built, tmp_path):
+    """The driver forks its builds from a process that compiled the theme
+    first: the result is byte for byte `make html SITE=…` in a new interpreter."""
+    alone = subprocess.run(
+        [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", str(tmp_path / "alone"),
+         "-e", f"BUILD_DATE={json.dumps(BUILD_DATE)}", f"CACHE_PATH={json.dumps(str(tmp_path / 'cache'))}"],
+        cwd=built, env=dict(ENV, LINLI_SITE="liushu"), capture_output=True, text=True, timeout=300)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert tree(tmp_path / "alone") == tree(built / "sites/liushu/output")

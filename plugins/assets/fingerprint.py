@@ -11,6 +11,8 @@ import os
 import posixpath
 import re
 
+from jinja2 import pass_context
+
 from ..common import setting
 
 DEFAULTS = {
@@ -70,8 +72,11 @@ def use_names(names):
     _names.update(names)
 
 
-def asset_filter(path):
-    """``{{ 'theme/css/site.css'|asset }}``: the name the file is published under."""
+@pass_context
+def asset_filter(context, path):
+    """``{{ 'theme/css/site.css'|asset }}``: the name the file is published
+    under. It takes the context so that Jinja calls it when a page renders,
+    never while compiling (plugins/safety/templates.py)."""
     return _names.get(path, path)
 
 

@@ -231,6 +231,22 @@ class Renders:
 _parsed = {}  # template source -> (variables it reads, templates it uses)
 
 
+def templates_read(environment):
+    """What every template of ``environment`` reads (by its source), for a
+    process that forks builds (`make html-all`, the tests' fork server)."""
+    for name in environment.list_templates():
+        try:
+            _read_by(environment, name)
+        except Exception:  # noqa: BLE001 - a broken template is the build's to report
+            continue
+    return dict(_parsed)
+
+
+def remember_templates_read(known):
+    """What ``templates_read`` found in another process."""
+    _parsed.update(known)
+
+
 def _read_by(environment, name, seen=None):
     """Top-level variables ``name`` and the templates it uses may read
     (``None`` among them when one is chosen at render time)."""

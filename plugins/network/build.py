@@ -20,6 +20,7 @@ not publish.
 import argparse
 import importlib
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -33,27 +34,66 @@ class Outcome:
         self.name, self.code, self.log, self.seconds = name, code, log, seconds
 
 
-def _import_build_modules(settings_file):
-    """Pelican and every plugin the settings name, once, before forking."""
-    import pelican  # noqa: F401
+def _prepare(settings_file):
+    """What every site's build starts with, made once before forking:
+    Pelican and the plugins imported, the theme compiled and what its
+    templates read (both depend on the templates' source alone), the
+    digests of the theme and the plugin code, the library versions."""
     import pelican.settings  # noqa: F401
 
     from .. import build_record
-    from ..sites import project_root as root
+    from ..incremental import renders
+    from ..safety import templates
 
-    # What every site's build key needs and no site changes: once, here.
+    compiled = _in_a_child(_compile_theme, settings_file)
+    if compiled is not None:
+        stored, read, plugins = compiled
+        templates.COMPILED.read(stored)
+        renders.remember_templates_read(read)
+        for name in plugins:  # imported, not registered: each build registers its own
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the build itself reports it, in the site's log
+                pass
     build_record.library_versions()
     build_record.tree_digest(build_record.PLUGINS_FOLDER, (".py",))
-    if os.path.isdir(os.path.join(root(), "theme")):
-        build_record.tree_digest(os.path.join(root(), "theme"))
-    for name in ("plugins.incremental.quick", "plugins.safety", "plugins.network", "plugins.metadata",
-                 "plugins.editorial", "plugins.privacy", "plugins.proofread", "plugins.notices",
-                 "plugins.disclosure", "plugins.share", "plugins.search", "plugins.gallery", "plugins.assets",
-                 "plugins.links", "plugins.incremental", "pelican.plugins.neighbors", "pelican.plugins.sitemap"):
+    theme = os.path.join(project_root(), "theme")
+    if os.path.isdir(theme):
+        build_record.tree_digest(theme)
+
+
+def _compile_theme(settings_file):
+    from pelican.settings import read_settings
+
+    from ..incremental.renders import templates_read
+    from ..safety.templates import COMPILED, compile_theme
+
+    settings = read_settings(settings_file)
+    environment = compile_theme(settings)
+    return COMPILED.stored(), templates_read(environment), [str(name) for name in settings["PLUGINS"]]
+
+
+def _in_a_child(work, *args):
+    """``work(*args)`` in a forked process, its (picklable) result here;
+    None when it failed. What it registers or imports stays there."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reading)
         try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the build itself reports it, in the site's log
-            pass
+            data = pickle.dumps(work(*args))
+            with os.fdopen(writing, "wb") as out:
+                out.write(data)
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as source:
+        data = source.read()
+    os.waitpid(pid, 0)
+    try:
+        return pickle.loads(data) if data else None
+    except Exception:  # noqa: BLE001 - each build compiles what this could not
+        return None
 
 
 def _child(name, argv, log_fd, module):
@@ -132,7 +172,7 @@ def build(publish=False, jobs=None, only=None, overrides=(), root=None, show=_sh
         return 1
     chosen = [name for name in names if not only or name in only]
     settings_file = os.path.join(root, "publishconf.py" if publish else "pelicanconf.py")
-    _import_build_modules(settings_file)
+    _prepare(settings_file)
     cores = available_cores()
     jobs = max(1, min(jobs or cores, len(chosen) or 1))
     # Each site renders on its share of the cores (RENDER_PROCESSES), so that
@@ -167,8 +207,8 @@ def check(jobs=None, root=None):
     """`make check` for every site (and the portal): 1 when any has an error."""
     root = root or project_root()
     names = site_names(root) + ([PORTAL] if has_portal(root) else [])
-    _import_build_modules(None)
     settings_file = os.path.join(root, "publishconf.py")
+    _prepare(settings_file)
     outcomes = run_sites(names, lambda name: [settings_file], max(1, min(jobs or available_cores(), len(names))),
                          module="plugins.safety.check", show=_show)
     failed = [outcome.name for outcome in outcomes if outcome.code != 0]

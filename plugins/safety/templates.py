@@ -59,13 +59,15 @@ class CompiledTemplates(BytecodeCache):
     record keeps it for the next build (section ``templates``): a one-edit
     rebuild of a big site spent an eighth of its time compiling.
     What Jinja compiles depends on the template's source (checked by Jinja
-    against each entry), the compiler's options, and — since its optimizer
-    calls filters on constant arguments, e.g. a theme file's hashed name —
-    on the filters: on settings, theme and plugin code, which the site key
-    holds. So the key is the site key with the options."""
+    against each entry), the compiler's options and how each filter and test
+    takes its arguments. Jinja also calls a filter on constant arguments
+    while compiling, and prints what it returns: a filter whose result is
+    the build's (``asset``: a theme file's hashed name) takes the context
+    (``jinja2.pass_context``), which Jinja never does at compile time. So
+    one compiled theme serves every build of every site a process makes
+    (`make html-all`'s forty, the tests' fork server), whatever their settings."""
 
     def __init__(self):
-        self.site_key = ""
         self.compiled = {}  # key -> (source checksum, code)
         self.used = set()  # keys this build loaded or compiled
         self.added = False  # this build compiled something
@@ -81,10 +83,8 @@ class CompiledTemplates(BytecodeCache):
         self.used.add(bucket.key)
         self.added = True
 
-    def read(self, site_key, stored):
+    def read(self, stored):
         """A build starts, with what the last one kept."""
-        if site_key != self.site_key:
-            self.site_key, self.compiled = site_key, {}
         self.used, self.added = set(), False
         for key, (checksum, code) in (stored or {}).items():
             if key not in self.compiled:
@@ -98,7 +98,7 @@ class CompiledTemplates(BytecodeCache):
         return {key: (self.compiled[key][0], marshal.dumps(self.compiled[key][1])) for key in sorted(self.used)}
 
     def get_bucket(self, environment, name, filename, source):
-        key = self.get_cache_key(name, filename) + self.site_key + _compiler_options(environment)
+        key = self.get_cache_key(name, filename) + _compiler_options(environment)
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
@@ -111,6 +111,9 @@ def _compiler_options(environment):
         environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
         environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
         environment.optimized, environment.autoescape, sorted(environment.extensions),
+        # What the compiled code passes a filter or test first (context, environment …).
+        sorted((name, str(getattr(function, "jinja_pass_arg", None))) for name, function in environment.filters.items()),
+        sorted((name, str(getattr(function, "jinja_pass_arg", None))) for name, function in environment.tests.items()),
     ))
 
 
@@ -121,14 +124,35 @@ def share_compiled_templates(generator):
         environment.bytecode_cache = COMPILED
 
 
+def compile_theme(settings):
+    """Compile every template of the theme into the shared store, in an
+    environment made as the builds' are, and return the environment. It
+    registers the settings' plugins (for their filters): call it in a
+    process of its own and hand the store on (``COMPILED.stored()``)."""
+    from pelican.generators import Generator
+    from pelican.plugins._utils import load_plugins
+
+    for plugin in load_plugins(settings):
+        plugin.register()
+    generator = Generator(context={}, settings=settings, path=settings["PATH"], theme=settings["THEME"],
+                          output_path=settings["OUTPUT_PATH"])
+    extensions = tuple(settings["TEMPLATE_EXTENSIONS"])
+    for name in generator.env.list_templates():
+        if name.endswith(extensions):
+            try:
+                generator.env.get_template(name)
+            except Exception:  # noqa: BLE001 - a broken template is the build's to report
+                continue
+    return generator.env
+
+
 COMPILED = CompiledTemplates()
 SECTION = "templates"
 
 
 def load_compiled_templates(pelican):
     """``get_generators``: what the last build of this output compiled."""
-    record = build_record.of(pelican)
-    COMPILED.read(record.site_key, record.get(SECTION))
+    COMPILED.read(build_record.of(pelican).get(SECTION))
 
 
 def keep_compiled_templates(pelican, **_):
