@@ -158,11 +158,25 @@ PORTAL_DEFAULTS = {
 }
 
 
+def shared_settings(root=None):
+    """The names pelicanconf.py sets (a site.py may use them), without a site."""
+    import runpy
+
+    root = root or project_root()
+    saved = os.environ.pop(ENVIRONMENT, None)
+    try:
+        return {key: value for key, value in runpy.run_path(os.path.join(root, "pelicanconf.py")).items() if key.isupper()}
+    finally:
+        if saved is not None:
+            os.environ[ENVIRONMENT] = saved
+
+
 def community_settings(name, root=None, base=None):
     """Community ``name``'s settings (its folders: OUTPUT_PATH, CACHE_PATH,
-    PATH), made as its build makes them over ``base`` (pelicanconf.py's)."""
+    PATH), made as its build makes them over ``base`` (default: pelicanconf.py's)."""
     root = root or project_root()
-    return apply_site(dict(base or {}, __file__=os.path.join(root, "pelicanconf.py")), name)
+    base = shared_settings(root) if base is None else base
+    return apply_site(dict(base, __file__=os.path.join(root, "pelicanconf.py")), name)
 
 
 def community_record(name, root=None, base=None):

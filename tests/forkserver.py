@@ -16,8 +16,10 @@ interpreter would read.
 What stays different from a new interpreter: Pelican, the plugins that
 pelicanconf.py names and what they import are already loaded (their module
 code has run, in the same folder and environment; the settings files are
-run by each command, and each command registers the plugins), and the
-commands of one server share its hash seed. A test that compares two
+run by each command, and each command registers the plugins), the theme
+is compiled and what its templates read is known (as `make html-all` has
+them, plugins/network/build.py), and the commands of one server share its
+hash seed. A test that compares two
 builds byte for byte runs one of them in a new interpreter (``fresh=True``),
 so that set order still differs between them as between two commands.
 """
@@ -54,6 +56,14 @@ for name in names:
         importlib.import_module(name)
     except Exception:
         pass
+
+# The theme compiled and what its templates read, as `make html-all` makes
+# them before forking its sites' builds (in a child: nothing registered here).
+try:
+    from plugins.network.build import prepare_forked_builds
+    prepare_forked_builds("pelicanconf.py")
+except Exception:
+    pass
 
 requests, replies = os.fdopen(int(sys.argv[1]), "rb", buffering=0), os.fdopen(int(sys.argv[2]), "wb", buffering=0)
 for line in requests:

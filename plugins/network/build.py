@@ -34,43 +34,60 @@ class Outcome:
         self.name, self.code, self.log, self.seconds = name, code, log, seconds
 
 
-def _prepare(settings_file):
+def prepare_forked_builds(settings_file, sites=()):
     """What every site's build starts with, made once before forking:
-    Pelican and the plugins imported, the theme compiled and what its
-    templates read (both depend on the templates' source alone), the
-    digests of the theme and the plugin code, the library versions."""
-    import pelican.settings  # noqa: F401
+    Pelican and the plugins imported (not registered: each build registers
+    its own), the theme compiled — taken from the build record of one of
+    ``sites`` when its last build kept it, else compiled in a child of its
+    own, with what its templates read — the digests of the theme and the
+    plugin code, the library versions."""
+    from pelican.settings import read_settings
 
     from .. import build_record
     from ..incremental import renders
     from ..safety import templates
 
-    compiled = _in_a_child(_compile_theme, settings_file)
-    if compiled is not None:
-        stored, read, plugins = compiled
-        templates.COMPILED.read(stored)
-        renders.remember_templates_read(read)
-        for name in plugins:  # imported, not registered: each build registers its own
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the build itself reports it, in the site's log
-                pass
+    try:
+        settings = read_settings(settings_file)
+    except Exception:  # noqa: BLE001 - each build reports its settings' problem
+        settings = None
+    finally:
+        # publishconf.py imports pelicanconf.py: each site's build runs it
+        # again with its own LINLI_SITE, never the module read here.
+        for name in ("pelicanconf", "publishconf"):
+            sys.modules.pop(name, None)
+    for name in (settings or {}).get("PLUGINS", ()):
+        try:
+            importlib.import_module(str(name))
+        except Exception:  # noqa: BLE001 - the build itself reports it, in the site's log
+            pass
+    kept = None
+    for name in sites if settings is not None else ():
+        try:
+            kept = build_record.read_section(community_settings(name, base=settings), templates.SECTION)
+        except SiteError:
+            continue
+        if kept:
+            break
+    if kept:
+        templates.COMPILED.read(kept)
+    elif settings is not None:
+        compiled = _in_a_child(_compile_theme, settings)
+        if compiled is not None:
+            templates.COMPILED.read(compiled[0])
+            renders.remember_templates_read(compiled[1])
     build_record.library_versions()
     build_record.tree_digest(build_record.PLUGINS_FOLDER, (".py",))
-    theme = os.path.join(project_root(), "theme")
-    if os.path.isdir(theme):
-        build_record.tree_digest(theme)
+    if settings is not None and os.path.isdir(settings["THEME"]):
+        build_record.tree_digest(settings["THEME"])
 
 
-def _compile_theme(settings_file):
-    from pelican.settings import read_settings
-
+def _compile_theme(settings):
     from ..incremental.renders import templates_read
     from ..safety.templates import COMPILED, compile_theme
 
-    settings = read_settings(settings_file)
     environment = compile_theme(settings)
-    return COMPILED.stored(), templates_read(environment), [str(name) for name in settings["PLUGINS"]]
+    return COMPILED.stored(), templates_read(environment)
 
 
 def _in_a_child(work, *args):
@@ -172,7 +189,7 @@ def build(publish=False, jobs=None, only=None, overrides=(), root=None, show=_sh
         return 1
     chosen = [name for name in names if not only or name in only]
     settings_file = os.path.join(root, "publishconf.py" if publish else "pelicanconf.py")
-    _prepare(settings_file)
+    prepare_forked_builds(settings_file, chosen[:3])
     cores = available_cores()
     jobs = max(1, min(jobs or cores, len(chosen) or 1))
     # Each site renders on its share of the cores (RENDER_PROCESSES), so that
@@ -208,7 +225,7 @@ def check(jobs=None, root=None):
     root = root or project_root()
     names = site_names(root) + ([PORTAL] if has_portal(root) else [])
     settings_file = os.path.join(root, "publishconf.py")
-    _prepare(settings_file)
+    prepare_forked_builds(settings_file)
     outcomes = run_sites(names, lambda name: [settings_file], max(1, min(jobs or available_cores(), len(names))),
                          module="plugins.safety.check", show=_show)
     failed = [outcome.name for outcome in outcomes if outcome.code != 0]
