@@ -18,6 +18,7 @@ not publish.
 """
 
 import argparse
+import gc
 import importlib
 import os
 import pickle
@@ -41,17 +42,25 @@ def prepare_forked_builds(settings_file, sites=()):
     ``sites`` when its last build kept it, else compiled in a child of its
     own, with what its templates read — the digests of the theme and the
     plugin code, the library versions."""
+    import rich.status  # noqa: F401 - what `pelican` imports when it starts a build
     from pelican.settings import read_settings
 
     from .. import build_record
     from ..incremental import renders
     from ..safety import templates
 
+    saved = os.environ.get(ENVIRONMENT)
+    if sites:  # a network-only checkout has no content/ of its own: a site's settings
+        os.environ[ENVIRONMENT] = sites[0]
     try:
         settings = read_settings(settings_file)
-    except Exception:  # noqa: BLE001 - each build reports its settings' problem
+    except BaseException:  # noqa: BLE001 - each build reports its settings' problem
         settings = None
     finally:
+        if saved is None:
+            os.environ.pop(ENVIRONMENT, None)
+        else:
+            os.environ[ENVIRONMENT] = saved
         # publishconf.py imports pelicanconf.py: each site's build runs it
         # again with its own LINLI_SITE, never the module read here.
         for name in ("pelicanconf", "publishconf"):
@@ -80,6 +89,11 @@ def prepare_forked_builds(settings_file, sites=()):
     build_record.tree_digest(build_record.PLUGINS_FOLDER, (".py",))
     if settings is not None and os.path.isdir(settings["THEME"]):
         build_record.tree_digest(settings["THEME"])
+    # What this process holds now is every build's to read, never to
+    # collect: the collector leaves it alone, so a forked build does not
+    # copy every page of it by walking it (copy-on-write).
+    gc.collect()
+    gc.freeze()
 
 
 def _compile_theme(settings):
