@@ -125,6 +125,10 @@ def apply_site(settings, name=None):
                         f" / not one of the theme's accessible colours")
     settings["NETWORK_SITE"] = name
     settings["NETWORK_ROOT"] = root
+    if name != PORTAL and has_portal(root):
+        # Every community's footer names the 街道 portal (its public address).
+        portal = read_site_file(os.path.join(site_folder(PORTAL, root), SITE_FILE), base)
+        settings.setdefault("NETWORK_PORTAL", (portal.get("SITENAME", ""), str(portal.get("CANONICAL_SITEURL", "")).rstrip("/") + "/"))
     if name == PORTAL:
         for key, value in PORTAL_DEFAULTS.items():
             if key not in own:

@@ -114,6 +114,9 @@ def test_the_demo_network_publishes_with_no_warning_of_its_own(tmp_path):
         assert "WARNING" not in blocks[name] and "ERROR" not in blocks[name], blocks[name]
     directory = html(project / "portal/output/communities/index.html")
     assert [card.h2.get_text(strip=True) for card in directory.select(".portal-community-card")] == ["柳树社区", "南浦社区", "青禾社区"]
+    for name in ("qinghe", *COMMUNITIES):  # every community's footer leads to the 街道 portal
+        footer = html(project / "sites" / name / "output/index.html").select_one(".site-footer")
+        assert footer.find("a", string="望川街道社区之窗")["href"] == "https://wangchuan.example.org/"
     assert directory.select_one(".portal-community-card h2 a")["href"] == "https://wangchuan.example.org/liushu/"
     assert directory.select(".portal-community-card h2 a")[2]["href"] == "https://qinghe.example.org/"
 
