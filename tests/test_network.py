@@ -440,3 +440,33 @@ def test_a_site_of_the_network_is_built_as_make_html_builds_it_alone(built, tmp_
         cwd=built, env=dict(ENV, LINLI_SITE="liushu"), capture_output=True, text=True, timeout=300)
     assert alone.returncode == 0, alone.stdout + alone.stderr
     assert tree(tmp_path / "alone") == tree(built / "sites/liushu/output")
+
+
+def test_serve_all_answers_a_missing_page_with_that_sites_404_page(built):
+    """`make serve-all`: the portal at /, each community at /<name>/, and a
+    missing page answered 404 with the 404 page of the site it is under."""
+    import functools
+    import http.server
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from plugins.network.serve import NetworkHandler
+
+    mounts = {f"/{name}/": str(path) for name, path in outputs(built).items() if name != "portal"}
+    mounts["/"] = str(outputs(built)["portal"])
+    handler = type("Handler", (NetworkHandler,), {"mounts": mounts, "log_message": lambda *args: None})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path, title in (("/nanpu/", "南浦社区"), ("/", "望川街道社区之窗")):
+            with urllib.request.urlopen(base + path) as response:
+                assert BeautifulSoup(response.read(), "lxml").title.get_text().endswith(title)
+        for path, site in (("/liushu/no-such-page/", "柳树社区"), ("/no-such-page/", "望川街道社区之窗")):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(base + path)
+            assert missing.value.code == 404
+            assert BeautifulSoup(missing.value.read(), "lxml").title.get_text() == f"页面不存在 - {site}"
+    finally:
+        server.shutdown()

@@ -33,6 +33,22 @@ class NetworkHandler(http.server.SimpleHTTPRequestHandler):
                 return os.path.join(folder, *[part for part in rest.split("/") if part not in ("", ".", "..")])
         return os.path.join(os.devnull, "missing")
 
+    def send_error(self, code, message=None, explain=None):
+        """A page that is not there: the site's own 404 page, as the host serves it."""
+        path = urlsplit(self.path).path
+        page = next((os.path.join(folder, "404.html") for prefix, folder in self.mounts.items()
+                     if path.startswith(prefix)), None)
+        if code != 404 or page is None or not os.path.isfile(page):
+            return super().send_error(code, message, explain)
+        with open(page, "rb") as handle:
+            body = handle.read()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 def serve(port=8000, bind="127.0.0.1"):
     handler = type("Handler", (NetworkHandler,), {"mounts": mounts()})
