@@ -17,6 +17,7 @@ Part of the foundation, not of a plugin: the settings, the reference guard
 """
 
 import ast
+import functools
 import os
 import re
 import sys
@@ -62,6 +63,15 @@ def has_portal(root=None):
     return os.path.isfile(os.path.join(site_folder(PORTAL, root), SITE_FILE))
 
 
+def site_file(name, root):
+    """Site ``name``'s site.py; SiteError naming the sites there are when there is none."""
+    path = os.path.join(site_folder(name, root), SITE_FILE)
+    if not _NAME.match(name) or not os.path.isfile(path):
+        known = ", ".join(site_names(root) + ([PORTAL] if has_portal(root) else [])) or "（无）"
+        raise SiteError(f"没有这个站点：{os.path.relpath(path, root)} 不存在（现有：{known}）/ no such site: {name}")
+    return path
+
+
 def read_site_file(path, base):
     """The UPPERCASE names ``site.py`` at ``path`` sets, run over ``base``
     (the shared settings, so it may use and extend them)."""
@@ -101,18 +111,10 @@ def apply_site(settings, name=None):
     base = dict(settings)
     root = os.path.dirname(os.path.abspath(settings.get("__file__") or os.path.join(project_root(), "x")))
     folder = site_folder(name, root)
-    path = os.path.join(folder, SITE_FILE)
-    if not _NAME.match(name) or not os.path.isfile(path):
-        known = ", ".join(site_names(root) + ([PORTAL] if has_portal(root) else [])) or "（无）"
-        raise SiteError(f"没有这个站点：{os.path.relpath(path, root)} 不存在（现有：{known}）/ no such site: {name}")
+    path = site_file(name, root)
     own = read_site_file(path, settings)
     settings.update(own)
-    # Folders: the site's own unless its site.py says otherwise (relative to the project).
-    for key, default in (("PATH", "content"), ("OUTPUT_PATH", "output"),
-                         ("CACHE_PATH", os.path.join(".cache", "pelican")), ("PHOTO_CACHE", os.path.join(".cache", "photos")),
-                         ("CHECK_REPORT", os.path.join("output-check", "report.html"))):
-        value = own.get(key)
-        settings[key] = os.path.join(root, value) if value else os.path.join(folder, default)
+    settings.update(site_paths(own, root, folder))
     # The network's sites share one cache of compressed copies (the same theme and Pagefind files).
     if "PRECOMPRESS_CACHE" not in own and settings.get("PRECOMPRESS_CACHE"):
         settings["PRECOMPRESS_CACHE"] = os.path.join(root, settings["PRECOMPRESS_CACHE"])
@@ -132,13 +134,26 @@ def apply_site(settings, name=None):
     if name == PORTAL:
         for key, value in PORTAL_DEFAULTS.items():
             if key not in own:
-                settings[key] = value() if callable(value) else value
+                settings[key] = value
         settings["PLUGINS"] = [plugin for plugin in settings.get("PLUGINS", []) if plugin not in PORTAL_WITHOUT]
         # The portal's input is its communities' published records: in its
         # settings, so that a change in any of them is a change of the portal's site key.
-        settings["NETWORK_SITES"] = {member: community_record(member, root, base) for member in site_names(root)}
-        settings["LINK_CHECK_ALLOW"] = list(settings.get("LINK_CHECK_ALLOW") or []) + [f"/{member}/" for member in site_names(root)]
+        members = site_names(root)
+        settings["NETWORK_SITES"] = {member: community_record(member, root, base) for member in members}
+        settings["LINK_CHECK_ALLOW"] = list(settings.get("LINK_CHECK_ALLOW") or []) + [f"/{member}/" for member in members]
     return settings
+
+
+def site_paths(own, root, folder):
+    """Where a site keeps things: in its folder, unless its site.py (``own``)
+    names a place (relative to the project)."""
+    paths = {}
+    for key, default in (("PATH", "content"), ("OUTPUT_PATH", "output"),
+                         ("CACHE_PATH", os.path.join(".cache", "pelican")), ("PHOTO_CACHE", os.path.join(".cache", "photos")),
+                         ("CHECK_REPORT", os.path.join("output-check", "report.html"))):
+        value = own.get(key)
+        paths[key] = os.path.join(root, value) if value else os.path.join(folder, default)
+    return paths
 
 
 # The portal shows its communities' content, not its own: no notice board,
@@ -163,10 +178,15 @@ PORTAL_DEFAULTS = {
 
 
 def shared_settings(root=None):
-    """The names pelicanconf.py sets (a site.py may use them), without a site."""
+    """The names pelicanconf.py sets (a site.py may use them), without a
+    site; run once a process (`make deploy-all` asks for every site's)."""
+    return _shared_settings(root or project_root())
+
+
+@functools.cache
+def _shared_settings(root):
     import runpy
 
-    root = root or project_root()
     saved = os.environ.pop(ENVIRONMENT, None)
     try:
         return {key: value for key, value in runpy.run_path(os.path.join(root, "pelicanconf.py")).items() if key.isupper()}
@@ -194,25 +214,25 @@ def content_folders(root=None):
     """``{absolute content folder: site name}`` of every site of the network
     (the portal's included), as their ``site.py`` files set them."""
     root = root or project_root()
-    found = {}
-    for name in site_names(root) + ([PORTAL] if has_portal(root) else []):
-        path = os.path.join(site_folder(name, root), SITE_FILE)
-        try:
-            own = read_site_file(path, {})
-        except SystemExit:
-            own = {}
-        value = own.get("PATH")
-        found[os.path.realpath(os.path.join(root, value) if value else os.path.join(site_folder(name, root), "content"))] = name
-    return found
+    return {os.path.realpath(content_folder(name, root)): name
+            for name in site_names(root) + ([PORTAL] if has_portal(root) else [])}
 
 
-def owner_of(path, root=None):
-    """The site whose content folder holds ``path``, or None."""
+def content_folder(name, root=None):
+    """Site ``name``'s content folder, as its site.py sets it (its default
+    when the file cannot be run: the build says why)."""
+    root = root or project_root()
+    path = site_file(name, root)
+    try:
+        own = read_site_file(path, shared_settings(root))
+    except SiteError:
+        own = {}
+    return site_paths(own, root, site_folder(name, root))["PATH"]
+
+
+def _owner(path, folders):
     real = os.path.realpath(path)
-    for folder, name in content_folders(root).items():
-        if real == folder or real.startswith(folder + os.sep):
-            return name
-    return None
+    return next((name for folder, name in folders.items() if real == folder or real.startswith(folder + os.sep)), None)
 
 
 def editing_root(name=None):
@@ -222,14 +242,15 @@ def editing_root(name=None):
     name = name if name is not None else os.environ.get(ENVIRONMENT, "")
     if not name:
         return "."
-    return os.path.dirname(community_settings(name)["PATH"])
+    return os.path.dirname(content_folder(name))
 
 
 def outside_reference_problem(value, target, root):
     """Why a reference from a site's content folder ``root`` to ``target``
     outside it is refused: in a network, naming the site whose file it is."""
-    owner = owner_of(target)
-    if owner and owner != owner_of(root):
+    folders = content_folders()
+    owner = _owner(target, folders)
+    if owner and owner != _owner(root, folders):
         return (f"引用 {value} 指向另一个站点（{owner}）的文件，已拒绝：每个社区只能引用自己 content/ 里的文件，"
                 f"需要时把文件复制过来 / reference {value!r} points into site {owner!r}: "
                 f"a community may only use files of its own content/ (copy the file)")

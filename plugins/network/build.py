@@ -217,7 +217,7 @@ def build(publish=False, jobs=None, only=None, overrides=(), root=None, show=_sh
     started = time.monotonic()
     outcomes = run_sites(chosen, argv_of, jobs, show=show)
     failed = [outcome.name for outcome in outcomes if outcome.code != 0]
-    if has_portal(root) and (not only or PORTAL in only or chosen):
+    if has_portal(root):  # it lists every community, so any build may change it
         if failed:
             print(f"门户未更新：它列出的社区 {', '.join(failed)} 构建失败，portal/output/ 保持原样 / "
                   "portal not rebuilt: a community it lists failed", file=sys.stderr)
@@ -239,7 +239,7 @@ def check(jobs=None, root=None):
     root = root or project_root()
     names = site_names(root) + ([PORTAL] if has_portal(root) else [])
     settings_file = os.path.join(root, "publishconf.py")
-    prepare_forked_builds(settings_file)
+    prepare_forked_builds(settings_file, site_names(root)[:3])
     outcomes = run_sites(names, lambda name: [settings_file], max(1, min(jobs or available_cores(), len(names))),
                          module="plugins.safety.check", show=_show)
     failed = [outcome.name for outcome in outcomes if outcome.code != 0]

@@ -107,6 +107,17 @@ class Item:
         return st.status_note(self.state, self.effective, self.expires, self.data.get("kind") == st.PUBLICITY)
 
 
+@dataclass
+class Redirect:
+    """Where a page of a renamed community's former address now is."""
+
+    community: Community
+    href: str
+
+    def link(self, siteurl):
+        return _link(self.href, siteurl)
+
+
 class PortalGenerator(Generator):
     """The portal's pages and feeds, from the communities' records."""
 
@@ -119,7 +130,7 @@ class PortalGenerator(Generator):
         today = build_date(self.settings)
         soon_days = self.settings.get("NOTICE_SOON_DAYS", 3)
         communities, news, notices = [], [], []
-        self.redirects = []  # (old page, its new address)
+        self.redirects = []  # (old page's save_as, its url, Redirect)
         for name, summary in sorted((self.settings.get("NETWORK_SITES") or {}).items()):
             where = os.path.join(site_folder(name, root), SITE_FILE)
             if not isinstance(summary, dict) or summary.get("version") != VERSION:
@@ -178,8 +189,7 @@ class PortalGenerator(Generator):
             folder = former[len(portal) + 1:] + "/"
             for page in summary.get("pages") or ():
                 url = page[: -len("index.html")] if page.endswith("index.html") else page
-                self.redirects.append((folder + page, folder + url, Item(community, community.title, community.href + url,
-                                                                          datetime.datetime.min, {})))
+                self.redirects.append((folder + page, folder + url, Redirect(community, community.href + url)))
 
     @staticmethod
     def _check_published(output, url, where):

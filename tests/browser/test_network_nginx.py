@@ -4,19 +4,14 @@ each site.py's address under one host (the portal at /, the communities at
 web root, the shipped nginx server block, and a crawl from the portal."""
 
 import http.client
-import os
 import re
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.browser.test_nginx import NGINX, free_port, nginx_serving
-from tests.conftest import require_tool
+from tests.browser.test_nginx import free_port, nginx_folders, nginx_serving
 from tests.site.helpers import links_on
 from tests.test_network import COMMUNITIES, make_project, network
 
@@ -31,14 +26,9 @@ def set_in_site_file(path, **values):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    require_tool(os.path.exists(NGINX), "Debian's nginx (apt-get install nginx)")
-    require_tool(shutil.which("rsync"), "rsync (apt-get install rsync)")
+    top, root, run = nginx_folders("linli-network-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    top = Path(tempfile.mkdtemp(prefix="linli-network-"))  # readable by nobody
-    top.chmod(0o755)
-    root, run = top / "www", top / "run"
-    run.mkdir()
     project = make_project(tmp_path_factory.mktemp("network-nginx") / "project")
     for name in COMMUNITIES:
         set_in_site_file(project / "sites" / name / "site.py",

@@ -142,10 +142,20 @@ def nginx_serving(root, run, port, subpath):
             server.wait()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def nginx_folders(prefix):
+    """(top, web root, nginx's run folder) for a deploy served by nginx: a
+    folder of its own under /tmp, readable by nobody (not pytest's 0700 one)."""
     require_tool(os.path.exists(NGINX), "Debian's nginx (apt-get install nginx)")
     require_tool(shutil.which("rsync"), "rsync (apt-get install rsync)")
+    top = Path(tempfile.mkdtemp(prefix=prefix))
+    top.chmod(0o755)
+    (top / "run").mkdir()
+    return top, top / "www", top / "run"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    top, root, run = nginx_folders("linli-nginx-")
     port = free_port()
     base = f"http://127.0.0.1:{port}{SUBPATH.rstrip('/')}"
     build_dir = tmp_path_factory.mktemp("nginx-build")
@@ -154,11 +164,6 @@ def site(tmp_path_factory):
         SITEURL=base, CANONICAL_SITEURL=base,
     )
     assert build.returncode == 0, build.log
-    # Readable by nobody: a folder of its own under /tmp, not pytest's 0700 one.
-    top = Path(tempfile.mkdtemp(prefix="linli-nginx-"))
-    top.chmod(0o755)
-    root, run = top / "www", top / "run"
-    run.mkdir()
     deployed = subprocess.run(
         [sys.executable, "-m", "deploy.rsync", str(root / SUBPATH.strip("/")), "--output", str(build.root)],
         cwd=ROOT, capture_output=True, text=True,
