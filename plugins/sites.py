@@ -218,16 +218,20 @@ def content_folders(root=None):
             for name in site_names(root) + ([PORTAL] if has_portal(root) else [])}
 
 
-def content_folder(name, root=None):
-    """Site ``name``'s content folder, as its site.py sets it (its default
-    when the file cannot be run: the build says why)."""
+def site_places(name, root=None):
+    """Site ``name``'s folders (``site_paths``), as its site.py sets them
+    (their defaults when the file cannot be run: the build says why)."""
     root = root or project_root()
     path = site_file(name, root)
     try:
         own = read_site_file(path, shared_settings(root))
     except SiteError:
         own = {}
-    return site_paths(own, root, site_folder(name, root))["PATH"]
+    return site_paths(own, root, site_folder(name, root))
+
+
+def content_folder(name, root=None):
+    return site_places(name, root)["PATH"]
 
 
 def _owner(path, folders):

@@ -23,7 +23,7 @@ from pelican.utils import sanitised_join
 from ..common import SHANGHAI, build_date, public_site_url, report_error, setting
 from ..notices import status as st
 from ..notices.feeds import StableAtomFeed, deadline_calendar
-from ..sites import SITE_FILE, community_settings, site_folder
+from ..sites import SITE_FILE, site_folder, site_places
 from .summary import VERSION
 
 DEFAULTS = {
@@ -139,7 +139,7 @@ class PortalGenerator(Generator):
                 continue
             identity = summary["identity"]
             base = f"{name}/" if relative else (identity.get("CANONICAL_SITEURL") or "").rstrip("/") + "/"
-            output = community_settings(name, root, self.settings)["OUTPUT_PATH"]
+            output = site_places(name, root)["OUTPUT_PATH"]
             community = Community(name, identity.get("SITENAME") or name, identity, base)
             communities.append(community)
 

@@ -9,15 +9,15 @@ import posixpath
 import sys
 from urllib.parse import unquote, urlsplit
 
-from ..sites import PORTAL, community_settings, has_portal, project_root, site_names
+from ..sites import PORTAL, has_portal, project_root, site_names, site_places
 
 
 def mounts(root=None):
     """``{url prefix: output folder}``, the longest prefix first."""
     root = root or project_root()
-    found = {f"/{name}/": community_settings(name, root)["OUTPUT_PATH"] for name in site_names(root)}
+    found = {f"/{name}/": site_places(name, root)["OUTPUT_PATH"] for name in site_names(root)}
     if has_portal(root):
-        found["/"] = community_settings(PORTAL, root)["OUTPUT_PATH"]
+        found["/"] = site_places(PORTAL, root)["OUTPUT_PATH"]
     return dict(sorted(found.items(), key=lambda item: len(item[0]), reverse=True))
 
 
