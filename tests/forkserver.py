@@ -190,6 +190,9 @@ def run_module(module, args, env, cwd, timeout=None, fresh=False):
     if fresh:
         return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
+    # pytest names the running test in the environment: one server for all
+    # of a worker's tests, not one each (a server costs Python and Pelican).
+    env = {name: value for name, value in env.items() if name != "PYTEST_CURRENT_TEST"}
     key = (json.dumps(sorted(env.items())), str(cwd))
     server = _servers.get(key)
     if server is None or server.process.poll() is not None:

@@ -42,11 +42,13 @@ def precompress(pelican, output_path, **_):
             if not name.endswith(extensions):
                 continue
             path = os.path.join(folder, name)
+            old = os.path.join(previous, os.path.relpath(path, output_path))
+            if _carried(path, old):
+                continue
             with open(path, "rb") as handle:
                 data = handle.read()
             if len(data) < minimum:
                 continue
-            old = os.path.join(previous, os.path.relpath(path, output_path))
             digest = hashlib.sha256(data).digest()
             relative = os.path.relpath(path, output_path).replace(os.sep, "/")
             for suffix, level_for, compress in COMPRESSORS:
@@ -81,6 +83,20 @@ COMPRESSORS = (
     (".gz", lambda path: 9, lambda data, level: gzip.compress(data, compresslevel=level, mtime=0)),
     (".br", _brotli_quality, lambda data, level: brotli.compress(data, quality=level)),
 )
+
+
+def _carried(path, old):
+    """A file carried over from the site being replaced (the same file,
+    linked) gets that site's copies as they are, unread."""
+    try:
+        if not os.path.samefile(path, old):
+            return False
+    except OSError:
+        return False
+    copies = [(old + suffix, path + suffix) for suffix, _, _ in COMPRESSORS]
+    if not all(os.path.isfile(made) for made, _ in copies):
+        return False  # too small, or a copy was not smaller: decided again below
+    return all(_link(made, new_copy, copy=True) for made, new_copy in copies)
 
 
 def _reuse(old_copy, new_copy, data, old):
