@@ -54,12 +54,12 @@ SPREAD = {
     "tests/test_safety.py", "tests/test_leaks.py", "tests/test_notices.py", "tests/test_editorial.py",
     "tests/test_links.py", "tests/test_assets.py", "tests/test_privacy.py", "tests/test_metadata.py",
     "tests/test_gallery.py", "tests/site/test_demo_dates.py", "tests/site/test_preview_site.py",
-    "tests/site/test_albums_site.py", "tests/site/test_html_valid.py",
+    "tests/site/test_albums_site.py", "tests/site/test_html_valid.py", "tests/test_network.py",
 }
 # Handed out first, longest first (the rest in the order collected), so
 # that no long piece of work is left for the end while the other worker idles.
 FIRST = [
-    "tests/browser", "tests/test_quick.py", "tests/test_incremental.py", "tests/test_parallel.py",
+    "tests/browser", "tests/test_network.py", "tests/test_quick.py", "tests/test_incremental.py", "tests/test_parallel.py",
     "tests/test_deploy.py", "tests/site/test_preview_site.py", "tests/test_devserver.py",
 ]
 
@@ -157,10 +157,10 @@ def run_pelican(content, output, settings_file="pelicanconf.py", cache=None, fre
     return Build(output, result)
 
 
-def shared_build(tmp_path_factory, name, content, settings_file="pelicanconf.py", **settings):
-    """``run_pelican`` made once per test run: the first xdist worker to ask
-    builds, another waits for it (a lock file) and gets the same output and
-    log. Only for sites that tests read and never change."""
+def shared(tmp_path_factory, name, make):
+    """``make(folder)`` once per test run: the first xdist worker to ask
+    makes it, another waits for it (a lock file) and gets the same folder
+    and what ``make`` returned (JSON). Only for what tests read and never change."""
     import fcntl
 
     base = tmp_path_factory.getbasetemp()
@@ -170,15 +170,21 @@ def shared_build(tmp_path_factory, name, content, settings_file="pelicanconf.py"
     with open(root / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         record = root / "result.json"
-        if record.exists():
-            saved = json.loads(record.read_text(encoding="utf-8"))
-            result = subprocess.CompletedProcess(saved["args"], saved["returncode"], saved["stdout"], saved["stderr"])
-            return Build(root / "output", result)
-        build = run_pelican(content, root / "output", settings_file, cache=root / "cache", **settings)
-        result = build.result
-        record.write_text(json.dumps({"args": result.args, "returncode": result.returncode,
-                                      "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
-        return build
+        if not record.exists():
+            record.write_text(json.dumps(make(root)), encoding="utf-8")
+        return root, json.loads(record.read_text(encoding="utf-8"))
+
+
+def shared_build(tmp_path_factory, name, content, settings_file="pelicanconf.py", **settings):
+    """``run_pelican`` made once per test run (``shared``)."""
+
+    def build(root):
+        result = run_pelican(content, root / "output", settings_file, cache=root / "cache", **settings).result
+        return {"args": result.args, "returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+    root, saved = shared(tmp_path_factory, name, build)
+    result = subprocess.CompletedProcess(saved["args"], saved["returncode"], saved["stdout"], saved["stderr"])
+    return Build(root / "output", result)
 
 
 @pytest.fixture(scope="session")

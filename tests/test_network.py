@@ -17,7 +17,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import BUILD_DATE, ROOT
+from tests.conftest import BUILD_DATE, ROOT, shared
 
 SHARED = ("plugins", "theme", "deploy", "pelicanconf.py", "publishconf.py", "wording.txt")
 COMMUNITIES = ("liushu", "nanpu")  # the demo's small ones (青禾's content is the big demo)
@@ -65,12 +65,17 @@ def html(path):
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("network") / "project")
-    result = network(project, "build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    """The demo network, built once per test run (shared by the xdist workers)."""
+
+    def build(root):
+        result = network(make_project(root / "project"), "build")
+        return {"returncode": result.returncode, "log": result.stdout + result.stderr}
+
+    root, result = shared(tmp_path_factory, "network", build)
+    assert result["returncode"] == 0, result["log"]
+    return root / "project"
 
 
 def served_file(project, page, href):
@@ -84,6 +89,57 @@ def served_file(project, page, href):
         base = project / "portal" / "output"
     target = base.joinpath(*parts)
     return target / "index.html" if path.endswith("/") else target
+
+
+# The longest first (tests/conftest.py hands this file's tests out one at a time).
+def _edit(project, step):
+    """One step of an editor's week in the network."""
+    liushu, nanpu = project / "sites/liushu/content", project / "sites/nanpu/content"
+    if step == "body":  # article text only: a quick rebuild
+        path = liushu / "articles/2026-11-09-cuiliuyuan-fire-drill.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n下一次演练安排在明年春季。\n", encoding="utf-8")
+    elif step == "new notice":  # a new file: the portal's list changes
+        (nanpu / "notices/2026-11-19-heating-check.md").write_text(
+            "标题：关于开展冬季供暖设施检查的通知\n类型：通知\n发布单位：南浦社区居民委员会\n文号：南浦社〔2026〕32号\n"
+            "日期：2026-11-19 09:00\n生效日期：2026-11-20\n截止日期：2026-11-22\n\n"
+            "各位居民：社区将于 11 月 20 日至 22 日逐楼检查供暖设施，请家中留人配合。\n",
+            encoding="utf-8")
+    elif step == "retitle":  # a header: the community's summary changes
+        path = liushu / "articles/2026-10-09-liuyinyuan-canteen.md"
+        text = path.read_text(encoding="utf-8")
+        title = text.split("\n", 1)[0]
+        path.write_text(text.replace(title, title + "（续）", 1), encoding="utf-8")
+    elif step == "remove":  # a piece withdrawn
+        next((liushu / "notices").glob("2026-11-19-*.md")).unlink()
+
+
+def test_a_week_of_edits_leaves_every_site_and_the_portal_as_a_clean_build(tmp_path):
+    """The proof of tests/test_incremental.py and test_quick.py, per site and
+    for the portal: after each step (and a day later), the incremental
+    network is byte for byte a clean build of the same sources."""
+    project = make_project(tmp_path / "live")
+    assert network(project, "build").returncode == 0
+    for number, (step, day) in enumerate([("body", BUILD_DATE), ("new notice", BUILD_DATE), ("retitle", BUILD_DATE),
+                                          ("remove", BUILD_DATE), (None, "2026-11-23")]):
+        if step:
+            _edit(project, step)
+        result = network(project, "build", build_date=day)
+        assert result.returncode == 0, result.stdout + result.stderr
+        clean = make_project(tmp_path / f"clean-{number}")
+        for name in COMMUNITIES:
+            shutil.rmtree(clean / "sites" / name / "content")
+            shutil.copytree(project / "sites" / name / "content", clean / "sites" / name / "content")
+        assert network(clean, "build", build_date=day).returncode == 0
+        for name, output in outputs(project).items():
+            assert tree(output) == tree(outputs(clean)[name]), (step, day, name)
+        shutil.rmtree(clean)
+        listed = {item.select_one(".notice-item-title").get_text(strip=True): item.select_one(".badge-status-soon")
+                  for item in html(project / "portal/output/notices/index.html").select(".notice-item")}
+        heating = "关于开展冬季供暖设施检查的通知"
+        if step == "new notice":
+            assert listed[heating] is not None  # 即将截止 on the portal the day it is published
+        if day != BUILD_DATE:
+            assert heating not in listed  # past its deadline: off the portal's list of notices in force
 
 
 def test_every_community_and_the_portal_are_built(built):
@@ -312,56 +368,6 @@ def test_a_retired_community_keeps_its_site_as_an_archive(tmp_path):
     assert [card.h2.get_text(strip=True) for card in directory.select(".portal-community-card")] == ["柳树社区"]
     archive = next(a for a in directory.select("main li a") if a.get_text() == "通知公告存档")
     assert served_file(project, "communities/", archive["href"]) == nanpu / "notices/archive/index.html"
-
-
-def _edit(project, step):
-    """One step of an editor's week in the network."""
-    liushu, nanpu = project / "sites/liushu/content", project / "sites/nanpu/content"
-    if step == "body":  # article text only: a quick rebuild
-        path = liushu / "articles/2026-11-09-cuiliuyuan-fire-drill.md"
-        path.write_text(path.read_text(encoding="utf-8") + "\n下一次演练安排在明年春季。\n", encoding="utf-8")
-    elif step == "new notice":  # a new file: the portal's list changes
-        (nanpu / "notices/2026-11-19-heating-check.md").write_text(
-            "标题：关于开展冬季供暖设施检查的通知\n类型：通知\n发布单位：南浦社区居民委员会\n文号：南浦社〔2026〕32号\n"
-            "日期：2026-11-19 09:00\n生效日期：2026-11-20\n截止日期：2026-11-22\n\n"
-            "各位居民：社区将于 11 月 20 日至 22 日逐楼检查供暖设施，请家中留人配合。\n",
-            encoding="utf-8")
-    elif step == "retitle":  # a header: the community's summary changes
-        path = liushu / "articles/2026-10-09-liuyinyuan-canteen.md"
-        text = path.read_text(encoding="utf-8")
-        title = text.split("\n", 1)[0]
-        path.write_text(text.replace(title, title + "（续）", 1), encoding="utf-8")
-    elif step == "remove":  # a piece withdrawn
-        next((liushu / "notices").glob("2026-11-19-*.md")).unlink()
-
-
-def test_a_week_of_edits_leaves_every_site_and_the_portal_as_a_clean_build(tmp_path):
-    """The proof of tests/test_incremental.py and test_quick.py, per site and
-    for the portal: after each step (and a day later), the incremental
-    network is byte for byte a clean build of the same sources."""
-    project = make_project(tmp_path / "live")
-    assert network(project, "build").returncode == 0
-    for number, (step, day) in enumerate([("body", BUILD_DATE), ("new notice", BUILD_DATE), ("retitle", BUILD_DATE),
-                                          ("remove", BUILD_DATE), (None, "2026-11-23")]):
-        if step:
-            _edit(project, step)
-        result = network(project, "build", build_date=day)
-        assert result.returncode == 0, result.stdout + result.stderr
-        clean = make_project(tmp_path / f"clean-{number}")
-        for name in COMMUNITIES:
-            shutil.rmtree(clean / "sites" / name / "content")
-            shutil.copytree(project / "sites" / name / "content", clean / "sites" / name / "content")
-        assert network(clean, "build", build_date=day).returncode == 0
-        for name, output in outputs(project).items():
-            assert tree(output) == tree(outputs(clean)[name]), (step, day, name)
-        shutil.rmtree(clean)
-        listed = {item.select_one(".notice-item-title").get_text(strip=True): item.select_one(".badge-status-soon")
-                  for item in html(project / "portal/output/notices/index.html").select(".notice-item")}
-        heating = "关于开展冬季供暖设施检查的通知"
-        if step == "new notice":
-            assert listed[heating] is not None  # 即将截止 on the portal the day it is published
-        if day != BUILD_DATE:
-            assert heating not in listed  # past its deadline: off the portal's list of notices in force
 
 
 def _luminance(colour):
