@@ -9,7 +9,8 @@ for each command. The child starts from the server's state, never a test's
 (the server runs nothing but this loop), takes the command's folder,
 environment and arguments, and runs the module as `python -m` does (runpy),
 with its own stdout and stderr. The environment is the one the server was
-started with — a command with another gets another server — so whatever
+started with — a command with another gets another server (the name of
+the running test, which pytest puts there, aside) — so whatever
 Pelican reads from it on import (Rich reads COLUMNS) is what a new
 interpreter would read.
 
