@@ -191,6 +191,11 @@ def run_module(module, args, env, cwd, timeout=None, fresh=False):
     if fresh:
         return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
+    return server_for(env, cwd).run(module, args, cwd, timeout)
+
+
+def server_for(env, cwd):
+    """The server for commands in ``env`` from ``cwd``, started on first use."""
     # pytest names the running test in the environment: one server for all
     # of a worker's tests, not one each (a server costs Python and Pelican).
     env = {name: value for name, value in env.items() if name != "PYTEST_CURRENT_TEST"}
@@ -198,7 +203,7 @@ def run_module(module, args, env, cwd, timeout=None, fresh=False):
     server = _servers.get(key)
     if server is None or server.process.poll() is not None:
         server = _servers[key] = Server(env, cwd)
-    return server.run(module, args, cwd, timeout)
+    return server
 
 
 def stop_all():
