@@ -59,8 +59,8 @@ SPREAD = {
 # Handed out first, longest first (the rest in the order collected), so
 # that no long piece of work is left for the end while the other worker idles.
 FIRST = [
-    "tests/browser", "tests/test_network.py", "tests/test_quick.py", "tests/test_incremental.py", "tests/test_parallel.py",
-    "tests/test_deploy.py", "tests/site/test_preview_site.py", "tests/test_devserver.py",
+    "tests/browser", "tests/test_network.py", "tests/test_quick.py", "tests/test_incremental.py",
+    "tests/test_parallel.py", "tests/test_deploy.py", "tests/site/test_preview_site.py", "tests/test_devserver.py",
 ]
 
 

@@ -42,7 +42,8 @@ def precompress(pelican, output_path, **_):
             if not name.endswith(extensions):
                 continue
             path = os.path.join(folder, name)
-            old = os.path.join(previous, os.path.relpath(path, output_path))
+            relative = os.path.relpath(path, output_path)
+            old = os.path.join(previous, relative)
             if _carried(path, old):
                 continue
             with open(path, "rb") as handle:
@@ -50,11 +51,14 @@ def precompress(pelican, output_path, **_):
             if len(data) < minimum:
                 continue
             digest = hashlib.sha256(data).digest()
-            relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+            relative = relative.replace(os.sep, "/")
+            # Brotli is the slowest step of a production rebuild: a page
+            # rendered again to the same bytes gets the replaced site's copies.
+            unchanged = _same_bytes(old, data)
             for suffix, level_for, compress in COMPRESSORS:
                 level = level_for(relative)
                 key = (digest, suffix, level)
-                if _link(made.get(key), path + suffix) or _reuse(old + suffix, path + suffix, data, old):
+                if _link(made.get(key), path + suffix) or (unchanged and _link(old + suffix, path + suffix)):
                     continue
                 kept = os.path.join(cache, digest.hex()[:2], f"{digest.hex()}-{level}{suffix}") if cache else None
                 if kept and _link(kept, path + suffix, copy=True):
@@ -99,18 +103,13 @@ def _carried(path, old):
     return all(_link(made, new_copy, copy=True) for made, new_copy in copies)
 
 
-def _reuse(old_copy, new_copy, data, old):
-    """Link the previous build's compressed copy of the same bytes (Brotli is
-    the slowest step of a production rebuild otherwise)."""
-    if not os.path.isfile(old_copy):
-        return False
+def _same_bytes(old, data):
+    """The replaced site's file holds ``data``."""
     try:
         with open(old, "rb") as handle:
-            if handle.read() != data:
-                return False
+            return handle.read() == data
     except OSError:
         return False
-    return _link(old_copy, new_copy)
 
 
 def _link(made, new_copy, copy=False):

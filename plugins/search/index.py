@@ -158,7 +158,7 @@ def _index_part(output_path, pages, bundle, started=None):
     A site with no page to index gets Pagefind over all of it, as before
     parts (the search page needs a bundle, and Pagefind one page)."""
     if not pages:
-        return run_pagefind(output_path, started, os.path.abspath(bundle))
+        return run_pagefind(output_path, started, bundle)
     # Pagefind numbers pages in the order it finds them: a folder of
     # their own, made in path order, keeps the index the same whatever
     # order the site's folders were made in (a clean build, a rebuild).
@@ -170,7 +170,7 @@ def _index_part(output_path, pages, bundle, started=None):
                 os.link(os.path.join(output_path, page), os.path.join(farm, page))
             except OSError:  # a file system without hard links
                 shutil.copy2(os.path.join(output_path, page), os.path.join(farm, page))
-        return run_pagefind(farm, started, os.path.abspath(bundle))
+        return run_pagefind(farm, started, bundle)
     finally:
         shutil.rmtree(farm, ignore_errors=True)
 
