@@ -310,12 +310,26 @@ class Result:
         self.stderr = stderr
 
 
+_PREPARED = []
+
+
+def _prepare_forked_builds():
+    """Once per worker, as `make html-all` does before forking its sites'
+    builds: the checkout's theme compiled, and what its templates read."""
+    if not _PREPARED:
+        from plugins.network.build import prepare_forked_builds
+
+        prepare_forked_builds(str(ROOT / "pelicanconf.py"))
+        _PREPARED.append(True)
+
+
 def build_in_fork(argv, log, before=None):
     """`pelican ARGV` as the command line runs it, in a forked child: the
     modules are already imported (a build of this site takes a fraction of a
     second instead of seconds) and no state survives from one build to the
     next, as with separate commands. ``before()`` runs in the child first
     (a test's patch lives only as long as that build)."""
+    _prepare_forked_builds()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         code = 2

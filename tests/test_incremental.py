@@ -97,8 +97,9 @@ class Site:
     def __init__(self, base, photo_cache):
         self.base = Path(base)
         self.content = self.base / "content"
-        self.theme = self.base / "theme"
-        shutil.copytree(ROOT / "theme", self.theme)
+        # The checkout's theme, which the process forking the builds has
+        # compiled (tests/conftest.py build_in_fork), until a test edits it.
+        self.theme = ROOT / "theme"
         self.photo_cache = photo_cache
         self.settings = {
             "BUILD_DATE": BUILD_DATE,
@@ -151,6 +152,16 @@ class Site:
     def rename(self, relative, new):
         (self.content / relative).rename(self.content / new)
         self.steps.append(f"rename {relative} {new}")
+
+    def theme_file(self, relative):
+        """A file of the site's own copy of the theme, for a test to edit
+        (made on first use: until then the site builds with the checkout's)."""
+        if self.theme == ROOT / "theme":
+            self.theme = self.base / "theme"
+            shutil.copytree(ROOT / "theme", self.theme)
+            self.settings["THEME"] = str(self.theme)
+            self.steps.append("own theme")
+        return self.theme / relative
 
     def articles(self):
         return sorted(p.relative_to(self.content).as_posix() for p in (self.content / "articles").glob("*.md"))
@@ -274,7 +285,7 @@ def test_files_added_deleted_renamed(site):
 
 
 def test_template_theme_and_setting_changes(site):
-    template = site.theme / "templates" / "article.html"
+    template = site.theme_file("templates/article.html")
     template.write_text(template.read_text(encoding="utf-8").replace("发布时间：", "发布于："), encoding="utf-8")
     site.check()
     site.settings["SITE_CONTACT"] = "电话 0871-6555 0000"
@@ -322,7 +333,7 @@ def test_production_extras_hashed_names_and_compressed_copies(site):
     site.check()
     site.write("photos/fair/IMG_2.jpg", photo_bytes(12))  # a new photo address in every page showing it
     site.check()
-    css = site.theme / "static" / "css" / "site.css"
+    css = site.theme_file("static/css/site.css")
     css.write_text(css.read_text(encoding="utf-8") + "\n/* 新样式 */\n", encoding="utf-8")
     site.check()
 
