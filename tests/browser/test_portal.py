@@ -10,18 +10,16 @@ import threading
 import pytest
 
 from plugins.network.serve import NetworkHandler
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_accessibility import axe_violations, display_mode
 from tests.site.test_html_valid import run_vnu
-from tests.test_network import COMMUNITIES, make_project, network, outputs
+from tests.test_network import COMMUNITIES, built, outputs  # noqa: F401 - built: the fixture
 
 PAGES = ["/", "/news/", "/notices/", "/communities/", "/search/?q=电梯", "/liushu/", "/nanpu/notices/"]
 
 
 @pytest.fixture(scope="module")
-def network_url(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("portal") / "project")
-    result = network(project, "build")
-    assert result.returncode == 0, result.stdout + result.stderr
+def network_url(built):
+    project = built  # the demo network of tests/test_network.py, built once per run; only read here
     mounts = {f"/{name}/": str(path) for name, path in outputs(project).items() if name != "portal"}
     mounts["/"] = str(outputs(project)["portal"])
     handler = type("Handler", (NetworkHandler,), {"mounts": mounts, "log_message": lambda *args: None})
@@ -36,10 +34,8 @@ def network_url(tmp_path_factory):
 def test_portal_pages_have_no_axe_violations(browser, network_url, axe_source, path, mode):
     base, _ = network_url
     context = browser.new_context(viewport={"width": 375, "height": 900}, locale="zh-CN", bypass_csp=True)
+    display_mode(context, mode)
     page = context.new_page()
-    if mode != "standard":
-        page.goto(base + "/")
-        page.evaluate("localStorage.setItem('linli-text', 'xlarge'); localStorage.setItem('linli-contrast', 'high')")
     page.goto(base + path)
     if "search" in path:
         page.wait_for_selector("#search-results li")
