@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from plugins.network.serve import NetworkHandler
-from tests.browser.test_accessibility import axe_violations, display_mode
+from tests.browser.test_accessibility import axe_violations, page_in_mode  # noqa: F401 - page_in_mode: the fixture
 from tests.site.test_html_valid import run_vnu
 from tests.test_network import COMMUNITIES, built, outputs  # noqa: F401 - built: the fixture
 
@@ -31,16 +31,13 @@ def network_url(built):
 
 @pytest.mark.parametrize("mode", ["standard", "xlarge-contrast"])
 @pytest.mark.parametrize("path", PAGES)
-def test_portal_pages_have_no_axe_violations(browser, network_url, axe_source, path, mode):
+def test_portal_pages_have_no_axe_violations(page_in_mode, network_url, axe_source, path, mode):
     base, _ = network_url
-    context = browser.new_context(viewport={"width": 375, "height": 900}, locale="zh-CN", bypass_csp=True)
-    display_mode(context, mode)
-    page = context.new_page()
+    page = page_in_mode(mode)
     page.goto(base + path)
     if "search" in path:
         page.wait_for_selector("#search-results li")
     violations = axe_violations(page, axe_source)
-    context.close()
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 
 
