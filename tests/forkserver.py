@@ -6,8 +6,9 @@ editor does (tests/conftest.py: run_pelican, run_module). A new interpreter
 spends about a third of a small build importing Pelican; here one server
 process per xdist worker and environment imports it once, then forks a child
 for each command. The child starts from the server's state, never a test's
-(the server runs nothing but this loop), takes the command's folder,
-environment and arguments, and runs the module as `python -m` does (runpy),
+(the server runs nothing but this loop), takes the command's folder
+(a command from another checkout imports that checkout's own modules,
+from there), environment and arguments, and runs the module as `python -m` does (runpy),
 with its own stdout and stderr. The environment is the one the server was
 started with — a command with another gets another server (the name of
 the running test, which pytest puts there, aside) — so whatever
@@ -66,6 +67,14 @@ try:
 except Exception:
     pass
 
+# A command run from another checkout (tests/test_network.py's projects)
+# imports that checkout's own modules, from there, as `python -m` would:
+# what was imported from this folder is forgotten in its child.
+home = os.getcwd() + os.sep
+own = [name for name, module in sys.modules.items()
+       if (getattr(module, "__file__", None) or "").startswith(home)
+       and not module.__file__.startswith(sys.prefix + os.sep)]  # the checkout's .venv is Python's, not the checkout's
+
 requests, replies = os.fdopen(int(sys.argv[1]), "rb", buffering=0), os.fdopen(int(sys.argv[2]), "wb", buffering=0)
 for line in requests:
     request = json.loads(line)
@@ -76,6 +85,10 @@ for line in requests:
             requests.close()
             replies.close()
             os.chdir(request["cwd"])
+            if os.getcwd() + os.sep != home:
+                for name in own:
+                    sys.modules.pop(name, None)
+                sys.path.insert(0, os.getcwd())  # as `python -m` puts it first ('' stands for the server's folder)
             for fd, name, flags in ((0, os.devnull, os.O_RDONLY), (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
                                     (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
                 opened = os.open(name, flags, 0o600)
@@ -184,14 +197,15 @@ _servers = {}
 cpu_seconds = 0.0  # used by the commands run so far (for measuring the tests)
 
 
-def run_module(module, args, env, cwd, timeout=None, fresh=False):
+def run_module(module, args, env, cwd, timeout=None, fresh=False, server_cwd=None):
     """``subprocess.run([python, "-m", module, *args], env=env, cwd=cwd,
     capture_output=True, text=True, timeout=timeout)``, from a server that
-    has Pelican imported; ``fresh=True`` starts a new interpreter instead."""
+    has Pelican imported (started in ``server_cwd``, by default ``cwd``);
+    ``fresh=True`` starts a new interpreter instead."""
     if fresh:
         return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
-    return server_for(env, cwd).run(module, args, cwd, timeout)
+    return server_for(env, server_cwd or cwd).run(module, args, cwd, timeout)
 
 
 def server_for(env, cwd):

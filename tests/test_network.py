@@ -17,6 +17,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
+from tests import forkserver
 from tests.conftest import BUILD_DATE, ROOT, shared
 
 SHARED = ("plugins", "theme", "deploy", "pelicanconf.py", "publishconf.py", "wording.txt")
@@ -37,13 +38,13 @@ def make_project(where, communities=COMMUNITIES):
     return where
 
 
-def network(project, *args, build_date=BUILD_DATE):
-    """`python -m plugins.network …` in ``project`` (a new interpreter: the
-    driver forks its builds from itself)."""
-    command = [sys.executable, "-m", "plugins.network", *args]
+def network(project, *args, build_date=BUILD_DATE, fresh=False):
+    """`python -m plugins.network …` in ``project``, from the tests' build
+    server (tests/forkserver.py: Pelican imported, the project's own code
+    imported from the project); ``fresh=True``: in a new interpreter."""
     if args and args[0] == "build":
-        command.append(f"BUILD_DATE={json.dumps(build_date)}")
-    return subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True, timeout=600)
+        args = (*args, f"BUILD_DATE={json.dumps(build_date)}")
+    return forkserver.run_module("plugins.network", args, ENV, project, timeout=600, fresh=fresh, server_cwd=ROOT)
 
 
 def tree(folder):
@@ -129,7 +130,7 @@ def test_a_week_of_edits_leaves_every_site_and_the_portal_as_a_clean_build(tmp_p
         for name in COMMUNITIES:
             shutil.rmtree(clean / "sites" / name / "content")
             shutil.copytree(project / "sites" / name / "content", clean / "sites" / name / "content")
-        assert network(clean, "build", build_date=day).returncode == 0
+        assert network(clean, "build", build_date=day, fresh=True).returncode == 0
         for name, output in outputs(project).items():
             assert tree(output) == tree(outputs(clean)[name]), (step, day, name)
         shutil.rmtree(clean)
@@ -256,7 +257,7 @@ def test_edits_rebuild_the_site_and_the_portal_as_a_clean_build_would(tmp_path):
     clean = make_project(tmp_path / "b")
     for path in (article, retitled):
         shutil.copy(path, clean / path.relative_to(project))
-    assert network(clean, "build").returncode == 0
+    assert network(clean, "build", fresh=True).returncode == 0
     for name, output in outputs(project).items():
         assert tree(output) == tree(outputs(clean)[name]), name
     news = html(project / "portal/output/news/index.html")
