@@ -21,6 +21,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Collects Content-Security-Policy violations (page.add_init_script(WATCH)).
+WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):

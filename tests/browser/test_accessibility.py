@@ -58,7 +58,7 @@ def page_in_mode(browser):
     def page_for(mode):
         if mode not in pages:
             # axe is injected as an inline script, which our CSP rightly
-            # forbids; test_csp.py checks the policy on the same pages.
+            # forbids; test_nginx.py checks the policy on the same pages.
             context = browser.new_context(viewport={"width": 375, "height": 900}, locale="zh-CN", bypass_csp=True)
             display_mode(context, mode)
             pages[mode] = context.new_page()

@@ -2,7 +2,7 @@
 save, shows a build error over the page, and recovers when it is fixed — all
 under the site's strict CSP."""
 
-from tests.browser.test_csp import WATCH
+from tests.browser.conftest import WATCH
 from tests.conftest import article_source
 
 ARTICLE = "articles/lift.md"
