@@ -1,6 +1,7 @@
 """Shared fixtures: build a site (the demo, or a small one made in a test)
 with a fixed BUILD_DATE into a temporary folder, and read its output."""
 
+import functools
 import json
 import logging
 import os
@@ -310,17 +311,13 @@ class Result:
         self.stderr = stderr
 
 
-_PREPARED = []
-
-
+@functools.cache
 def _prepare_forked_builds():
     """Once per worker, as `make html-all` does before forking its sites'
     builds: the checkout's theme compiled, and what its templates read."""
-    if not _PREPARED:
-        from plugins.network.build import prepare_forked_builds
+    from plugins.network.build import prepare_forked_builds
 
-        prepare_forked_builds(str(ROOT / "pelicanconf.py"))
-        _PREPARED.append(True)
+    prepare_forked_builds(str(ROOT / "pelicanconf.py"))
 
 
 def build_in_fork(argv, log, before=None):

@@ -97,13 +97,12 @@ class Site:
     def __init__(self, base, photo_cache):
         self.base = Path(base)
         self.content = self.base / "content"
-        # The checkout's theme, which the process forking the builds has
-        # compiled (tests/conftest.py build_in_fork), until a test edits it.
-        self.theme = ROOT / "theme"
         self.photo_cache = photo_cache
         self.settings = {
             "BUILD_DATE": BUILD_DATE,
-            "THEME": str(self.theme),
+            # The checkout's theme, which the process forking the builds has
+            # compiled (tests/conftest.py build_in_fork), until a test edits it.
+            "THEME": str(ROOT / "theme"),
             "DEFAULT_PAGINATION": 2,
             "REVIEW_REQUIRED": True,
             "SEARCH_INDEX": False,
@@ -153,15 +152,19 @@ class Site:
         (self.content / relative).rename(self.content / new)
         self.steps.append(f"rename {relative} {new}")
 
+    @property
+    def theme(self):
+        return Path(self.settings["THEME"])
+
     def theme_file(self, relative):
         """A file of the site's own copy of the theme, for a test to edit
         (made on first use: until then the site builds with the checkout's)."""
-        if self.theme == ROOT / "theme":
-            self.theme = self.base / "theme"
-            shutil.copytree(ROOT / "theme", self.theme)
-            self.settings["THEME"] = str(self.theme)
+        own = self.base / "theme"
+        if self.theme != own:
+            shutil.copytree(ROOT / "theme", own)
+            self.settings["THEME"] = str(own)
             self.steps.append("own theme")
-        return self.theme / relative
+        return own / relative
 
     def articles(self):
         return sorted(p.relative_to(self.content).as_posix() for p in (self.content / "articles").glob("*.md"))

@@ -92,7 +92,6 @@ def served_file(project, page, href):
     return target / "index.html" if path.endswith("/") else target
 
 
-# The longest first (tests/conftest.py hands this file's tests out one at a time).
 def _edit(project, step):
     """One step of an editor's week in the network."""
     liushu, nanpu = project / "sites/liushu/content", project / "sites/nanpu/content"
@@ -114,6 +113,7 @@ def _edit(project, step):
         next((liushu / "notices").glob("2026-11-19-*.md")).unlink()
 
 
+# The longest first (tests/conftest.py hands this file's tests out one at a time).
 def test_a_week_of_edits_leaves_every_site_and_the_portal_as_a_clean_build(tmp_path):
     """The proof of tests/test_incremental.py and test_quick.py, per site and
     for the portal: after each step (and a day later), the incremental
