@@ -95,6 +95,8 @@ def test_compressed_copies_are_made_once_for_every_build_of_the_checkout(make_si
     stylesheet = next(first.root.glob("theme/css/*.css"))
     digest = hashlib.sha256(stylesheet.read_bytes()).hexdigest()
     assert {digest + "-9.gz", digest + "-11.br"} <= kept
+    page_digest = hashlib.sha256(first.path("2026/01/a/index.html").read_bytes()).hexdigest()
+    assert not any(name.startswith(page_digest) for name in kept)  # a page's copies stay with its site
     other = make_site({"articles/b.md": article_source(title="另一篇", slug="b", body="内容。" * 300)},
                       settings_file="publishconf.py", output=tmp_path / "other", PRECOMPRESS_CACHE=str(cache))
     assert other.returncode == 0, other.log

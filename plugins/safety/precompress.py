@@ -5,9 +5,12 @@ compresses OUTPUT_PATH on ``finalized``, i.e. after our swap or racing it, and n
 Gzip with mtime 0 and Brotli (a pure function of its input) keep the output
 byte-identical between builds. A copy is written only when it is smaller; a
 file whose bytes are those of the site being replaced gets that site's copies,
-and any other file whose bytes were compressed before (by any build of this
-checkout: a 街道's forty sites share the theme and Pagefind's scripts) gets
-the copies kept in ``PRECOMPRESS_CACHE``, by the digest of what they compress."""
+and a file of the theme or Pagefind's scripts whose bytes were compressed
+before (by any build of this checkout: a 街道's forty sites share them) gets
+the copies kept in ``PRECOMPRESS_CACHE``, by the digest of what they
+compress. A page's own copies are not kept there: they would be looked for
+again only if the page went back to earlier bytes, and the cache would grow
+by every version of every page of every site."""
 
 import gzip
 import hashlib
@@ -24,6 +27,7 @@ DEFAULTS = {
     "PRECOMPRESS_EXTENSIONS": [".html", ".css", ".js", ".xml", ".json", ".svg", ".ics", ".txt", ".webmanifest"],
     "PRECOMPRESS_CACHE": None,  # a folder of compressed copies by content (pelicanconf.py); None: none kept
 }
+SHARED_FOLDERS = ("theme/", "pagefind/")  # the same files in every site of the checkout
 
 
 def precompress(pelican, output_path, **_):
@@ -60,7 +64,8 @@ def precompress(pelican, output_path, **_):
                 key = (digest, suffix, level)
                 if _link(made.get(key), path + suffix) or (unchanged and _link(old + suffix, path + suffix)):
                     continue
-                kept = os.path.join(cache, digest.hex()[:2], f"{digest.hex()}-{level}{suffix}") if cache else None
+                kept = (os.path.join(cache, digest.hex()[:2], f"{digest.hex()}-{level}{suffix}")
+                        if cache and relative.startswith(SHARED_FOLDERS) else None)
                 if kept and _link(kept, path + suffix, copy=True):
                     made[key] = path + suffix
                     continue
@@ -79,7 +84,7 @@ def _brotli_quality(path):
     change with every edit: quality 5 — on the demo's pages 14 % larger than
     11 (still 15 % smaller than gzip) and forty times faster (0.3 against
     11.5 ms a page, most of a production build's time otherwise)."""
-    return 11 if path.startswith(("theme/", "pagefind/")) else 5
+    return 11 if path.startswith(SHARED_FOLDERS) else 5
 
 
 # (suffix, level for a file's path, compress(data, level))

@@ -128,8 +128,10 @@ class GuardedWriter(Writer):
         self._piece = None
         self._template = None
         self._announced = None  # a forked renderer's announcements, kept for the build process
-        # Pages wait here until the generators are done, then render on every core.
-        self._queue = [] if parallel.processes(self.settings, 1 << 30) > 1 else None
+        # Pages wait here until the generators are done, then render on every
+        # core — or, on one (RENDER_PROCESSES = 1), here, with every address
+        # formatted once (final_urls).
+        self._queue = []
         self._last_snapshot = None
         self._carried = {}  # output name -> the previous build's file it is carried over from
         global _active
