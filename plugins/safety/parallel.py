@@ -42,8 +42,9 @@ from ..common import available_cores, setting
 
 DEFAULTS = {
     # Processes rendering pages and Markdown: 0 = one per core (fewer for a small site);
-    # 1 renders in the build process as Pelican does (`make devserver` does:
-    # it serves from threads, which must not be forked).
+    # 1 renders in the build process, after the generators like the others
+    # (`make devserver` does: it serves from threads, which must not be
+    # forked; so does each site of a network build, one site per core).
     "RENDER_PROCESSES": 0,
 }
 # With one per core: below this many pages (or files) a process, a fork
