@@ -46,7 +46,7 @@ def precompress(pelican, output_path, **_):
             if not name.endswith(extensions):
                 continue
             path = os.path.join(folder, name)
-            relative = os.path.relpath(path, output_path)
+            relative = os.path.relpath(path, output_path).replace(os.sep, "/")
             old = os.path.join(previous, relative)
             if _carried(path, old):
                 continue
@@ -55,7 +55,6 @@ def precompress(pelican, output_path, **_):
             if len(data) < minimum:
                 continue
             digest = hashlib.sha256(data).digest()
-            relative = relative.replace(os.sep, "/")
             # Brotli is the slowest step of a production rebuild: a page
             # rendered again to the same bytes gets the replaced site's copies.
             unchanged = _same_bytes(old, data)
