@@ -27,6 +27,7 @@ import tempfile
 import time
 
 from ..common import available_cores
+from ..search.service import ServicePool
 from ..sites import ENVIRONMENT, PORTAL, SiteError, community_settings, has_portal, project_root, site_names
 
 
@@ -154,27 +155,36 @@ def _child(name, argv, log_fd, module):
         os._exit(code)
 
 
-def run_sites(names, argv_of, jobs, module="pelican", show=print):
+def run_sites(names, argv_of, jobs, module="pelican", show=print, slots=None):
     """Run ``module`` for each site in ``names``, at most ``jobs`` at a time;
-    the outcomes in the order of ``names``, each shown as it finishes."""
+    the outcomes in the order of ``names``, each shown as it finishes.
+    ``slots`` (a ``search.service.ServicePool``) lends each build what the
+    slot it runs on keeps — ``lend(slot)`` here, just before the fork — and
+    takes it back after a build that failed (``retire(slot)``)."""
     waiting, running, done = list(names), {}, {}
+    free = list(range(jobs))
     while waiting or running:
         while waiting and len(running) < jobs:
-            name = waiting.pop(0)
+            name, slot = waiting.pop(0), free.pop(0)
             log = tempfile.TemporaryFile()
+            if slots is not None:
+                slots.lend(slot)
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
                 _child(name, argv_of(name), log.fileno(), module)
-            running[pid] = (name, log, time.monotonic())
+            running[pid] = (name, slot, log, time.monotonic())
         pid, status = os.wait()
         if pid not in running:
-            continue
-        name, log, started = running.pop(pid)
+            continue  # a process of the slots' own
+        name, slot, log, started = running.pop(pid)
         log.seek(0)
         outcome = Outcome(name, os.waitstatus_to_exitcode(status), log.read().decode("utf-8", "replace"), time.monotonic() - started)
         log.close()
+        if outcome.code != 0 and slots is not None:
+            slots.retire(slot)
+        free.append(slot)
         done[name] = outcome
         show(outcome)
     return [done[name] for name in names]
@@ -215,16 +225,21 @@ def build(publish=False, jobs=None, only=None, overrides=(), root=None, show=_sh
         return ["-s", settings_file, "-e", f"RENDER_PROCESSES={processes}", f"PHOTO_WORKERS={processes}", *extra]
 
     started = time.monotonic()
-    outcomes = run_sites(chosen, argv_of, jobs, show=show)
-    failed = [outcome.name for outcome in outcomes if outcome.code != 0]
-    if has_portal(root):  # it lists every community, so any build may change it
-        if failed:
-            print(f"门户未更新：它列出的社区 {', '.join(failed)} 构建失败，portal/output/ 保持原样 / "
-                  "portal not rebuilt: a community it lists failed", file=sys.stderr)
-        else:
-            portal = run_sites([PORTAL], lambda name: argv_of(name, cores), 1, show=show)[0]
-            if portal.code != 0:
-                failed.append(PORTAL)
+    # Each core's search indexing in one Pagefind process for all the sites built there.
+    pool = ServicePool()
+    try:
+        outcomes = run_sites(chosen, argv_of, jobs, show=show, slots=pool)
+        failed = [outcome.name for outcome in outcomes if outcome.code != 0]
+        if has_portal(root):  # it lists every community, so any build may change it
+            if failed:
+                print(f"门户未更新：它列出的社区 {', '.join(failed)} 构建失败，portal/output/ 保持原样 / "
+                      "portal not rebuilt: a community it lists failed", file=sys.stderr)
+            else:
+                portal = run_sites([PORTAL], lambda name: argv_of(name, cores), 1, show=show, slots=pool)[0]
+                if portal.code != 0:
+                    failed.append(PORTAL)
+    finally:
+        pool.close()
     seconds = time.monotonic() - started
     if failed:
         print(f"失败的站点 / failed: {', '.join(failed)}（其他站点已发布；失败站点的 output/ 保持原样）"

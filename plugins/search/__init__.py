@@ -5,7 +5,7 @@ Only elements carrying ``data-pagefind-body`` are indexed, and templates get
 that attribute from ``search_attributes``: published articles, notices,
 pages and albums — never listings, hidden or unpublished pieces.
 
-A big site is indexed in parts (``SEARCH_PART_PAGES`` pages a Pagefind run,
+A big site is indexed in parts (``SEARCH_PART_PAGES`` pages a Pagefind index,
 merged by the search page), and a part none of whose pages changed is
 copied from the previous output (see index.py).
 """

@@ -1,24 +1,22 @@
 """Run Pagefind over the staged output, and say what each page offers it."""
 
-import functools
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 
 from markupsafe import Markup, escape
 
 from .. import build_record, incremental
 from ..common import report_error, setting
+from .service import PagefindError, PagefindStopped, pagefind_service
 
 DEFAULTS = {
     "SEARCH_INDEX": True,
     # `make devserver` only: a changed site keeps the previous index for this
     # build and `index_later()` brings it up to date once the page is shown.
     "SEARCH_INDEX_LATER": False,
-    # Pages one Pagefind run indexes at most. A bigger site is indexed in
+    # Pages one Pagefind index holds at most. A bigger site is indexed in
     # parts that the search page merges, so memory stays near 350 MB a
     # thousand pages (one run over 5,000 took 1.6 GB) and an edit re-indexes
     # only its own part.
@@ -131,34 +129,35 @@ def plan_parts(pages, size):
 
 
 def build_parts(output_path, parts, stale=None, renders=None, started=None, bundle=None):
-    """Index each part (``stale`` ones; None: all) with its own Pagefind run
+    """Index each part (``stale`` ones; None: all) with its own Pagefind index
     — about 350 MB a thousand pages, whatever the site's size — and copy the
     others from the previous output. The first part is the search page's own
     bundle (pagefind/), the others are merged into it (pagefind/parts/N/)."""
     bundle = bundle or os.path.join(output_path, "pagefind")
     previous = os.path.join(renders.output, "pagefind") if renders is not None else None
-    for number, members in enumerate(parts):
-        target = bundle if number == 0 else os.path.join(bundle, PARTS_FOLDER, str(number + 1))
-        source = None
-        if stale is not None and number not in stale and previous is not None:
-            source = previous if number == 0 else os.path.join(previous, PARTS_FOLDER, str(number + 1))
-        if source is not None and os.path.isfile(os.path.join(source, "pagefind-entry.json")):
-            ignored = shutil.ignore_patterns(PARTS_FOLDER, PARTS_FILE) if number == 0 else None
-            shutil.copytree(source, target, ignore=ignored, dirs_exist_ok=True)
-        elif not _index_part(output_path, members, target, started):
-            return False
+    with pagefind_service(started) as service:
+        for number, members in enumerate(parts):
+            target = bundle if number == 0 else os.path.join(bundle, PARTS_FOLDER, str(number + 1))
+            source = None
+            if stale is not None and number not in stale and previous is not None:
+                source = previous if number == 0 else os.path.join(previous, PARTS_FOLDER, str(number + 1))
+            if source is not None and os.path.isfile(os.path.join(source, "pagefind-entry.json")):
+                ignored = shutil.ignore_patterns(PARTS_FOLDER, PARTS_FILE) if number == 0 else None
+                shutil.copytree(source, target, ignore=ignored, dirs_exist_ok=True)
+            elif not _index_part(service, output_path, members, target):
+                return False
     with open(os.path.join(bundle, PARTS_FILE), "w", encoding="utf-8") as out:
         json.dump({"parts": [f"pagefind/{PARTS_FOLDER}/{number + 1}/" for number in range(1, len(parts))]}, out)
     return True
 
 
-def _index_part(output_path, pages, bundle, started=None):
+def _index_part(service, output_path, pages, bundle):
     """Pagefind over ``pages`` only: hard links to them in a folder of their
     own (addresses stay those of the site), the bundle written to ``bundle``.
     A site with no page to index gets Pagefind over all of it, as before
     parts (the search page needs a bundle, and Pagefind one page)."""
     if not pages:
-        return run_pagefind(output_path, started, bundle)
+        return _index_folder(service, output_path, bundle)
     # Pagefind numbers pages in the order it finds them: a folder of
     # their own, made in path order, keeps the index the same whatever
     # order the site's folders were made in (a clean build, a rebuild).
@@ -170,39 +169,25 @@ def _index_part(output_path, pages, bundle, started=None):
                 os.link(os.path.join(output_path, page), os.path.join(farm, page))
             except OSError:  # a file system without hard links
                 shutil.copy2(os.path.join(output_path, page), os.path.join(farm, page))
-        return run_pagefind(farm, started, bundle)
+        return _index_folder(service, farm, bundle)
     finally:
         shutil.rmtree(farm, ignore_errors=True)
 
 
-@functools.cache
-def _pagefind():
-    """The Pagefind program: its binary straight away (``python -m
-    pagefind`` starts an interpreter only to find it, 0.1 s a run)."""
+def _index_folder(service, folder, bundle):
+    """True when the index was written. A Pagefind process the devserver
+    stopped (a newer save came in) is no error."""
     try:
-        from pagefind_bin_extended import get_executable
-        return [str(get_executable())]
-    except (ImportError, FileNotFoundError):
-        return [sys.executable, "-m", "pagefind"]
-
-
-def run_pagefind(site, started=None, bundle=None):
-    """``started`` (the devserver's) is handed the process, to stop it when a
-    newer save comes in; a process stopped that way is no error. True when
-    the index was written."""
-    command = [*_pagefind(), "--site", os.path.abspath(site), "--silent"]
-    if bundle is not None:
-        command += ["--output-path", os.path.abspath(bundle)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if started is not None:
-        started(process)
-    _, stderr = process.communicate()
-    if process.returncode < 0 and started is not None:
-        return False
-    if process.returncode != 0:
-        report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {stderr.strip()[-500:]}")
-        return False
-    return True
+        service.index(folder, bundle)
+        return True
+    except PagefindStopped as stopped:
+        if service.stopped_on_purpose():
+            return False
+        problem = str(stopped) or "pagefind --service ended"
+    except PagefindError as error:
+        problem = str(error)
+    report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {problem}")
+    return False
 
 
 def index_later(pelican, started=None):
