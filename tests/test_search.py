@@ -1,4 +1,4 @@
-"""plugins/search/service.py: Pagefind kept running, lent to forked builds."""
+"""plugins/search/service.py: Pagefind run a bundle, or kept running and lent to forked builds."""
 
 import gzip
 import json
@@ -7,7 +7,8 @@ import os
 import pytest
 
 from plugins.search.index import build_parts
-from plugins.search.service import PagefindService, PagefindStopped, ServicePool, lend, lent, pagefind_service
+from plugins.search.service import (PagefindCommand, PagefindService, PagefindStopped, ServicePool, lend, lent,
+                                    pagefind_indexer)
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -50,17 +51,34 @@ def bundle_bytes(bundle):
     return {str(path.relative_to(bundle)): path.read_bytes() for path in sorted(bundle.rglob("*")) if path.is_file()}
 
 
-def test_a_service_indexes_a_folder_as_the_command_line_would(pages, tmp_path):
-    with pagefind_service() as service:
-        service.index(pages, tmp_path / "bundle")
-    entry = json.loads((tmp_path / "bundle" / "pagefind-entry.json").read_text(encoding="utf-8"))
+def test_a_service_indexes_a_folder_as_the_command_line_does(pages, tmp_path):
+    PagefindCommand().index(pages, tmp_path / "by-command")
+    entry = json.loads((tmp_path / "by-command" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["zh-cn"]["page_count"] == 2
-    found = bundle_pages(tmp_path / "bundle")
+    found = bundle_pages(tmp_path / "by-command")
     # Addresses as the site serves them; the text is the page's body only.
     assert set(found) == {"/2026/03/garbage/", "/notices/water.html"}
     title, content = found["/notices/water.html"]
     assert title == "停水通知" and "三号楼周六上午停水" in content and "导航" not in content
-    assert not service.running()  # a build's own service ends with the build
+    service = PagefindService()
+    try:
+        service.index(pages, tmp_path / "by-service")
+    finally:
+        service.close()
+    assert not service.running()
+    assert bundle_bytes(tmp_path / "by-service") == bundle_bytes(tmp_path / "by-command")
+
+
+def test_a_build_alone_runs_the_command_line_and_one_the_devserver_may_stop_never_shares(pages, tmp_path):
+    assert isinstance(pagefind_indexer(), PagefindCommand)
+    service = PagefindService().start()
+    try:
+        lend(service)
+        assert pagefind_indexer() is service
+        assert isinstance(pagefind_indexer(started=lambda process: None), PagefindCommand)
+    finally:
+        service.close()
+    assert isinstance(pagefind_indexer(), PagefindCommand)  # the lent one ended
 
 
 def test_one_service_writes_many_bundles_each_as_a_fresh_one_would(pages, tmp_path):
@@ -75,8 +93,7 @@ def test_one_service_writes_many_bundles_each_as_a_fresh_one_would(pages, tmp_pa
         service.close()
     assert len(bundle_pages(tmp_path / "first")) == 2
     assert set(bundle_pages(tmp_path / "second")) == {"/2026/03/garbage/"}
-    with pagefind_service() as fresh:
-        fresh.index(pages, tmp_path / "fresh")
+    PagefindCommand().index(pages, tmp_path / "fresh")
     # Nothing of an earlier index is carried into a later one.
     assert bundle_bytes(tmp_path / "second") == bundle_bytes(tmp_path / "fresh") == bundle_bytes(tmp_path / "third")
 
@@ -91,9 +108,9 @@ def test_a_forked_build_indexes_with_the_lent_service_which_outlives_it(pages, t
             if pid == 0:
                 code = 1
                 try:
-                    with pagefind_service() as service:
-                        code = 0 if service is slot_service else 2
-                        service.index(pages, tmp_path / f"bundle{number}")
+                    indexer = pagefind_indexer()
+                    code = 0 if indexer is slot_service else 2
+                    indexer.index(pages, tmp_path / f"bundle{number}")
                 finally:
                     os._exit(code)
             assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
@@ -149,6 +166,13 @@ def test_an_index_the_devserver_stops_is_no_error_and_one_that_fails_is(pages, t
 
     assert build_parts(str(pages), [sorted(PAGES)], started=stop_it) is False
     assert processes and "search index failed" not in caplog.text
+
+    # Pagefind refusing a site (no page to index) is reported, with its words.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build_parts(str(empty), [[]]) is False
+    assert "search index failed: Error: Pagefind was not able to build an index" in caplog.text
+    caplog.clear()
 
     # A lent service that ended after the pool looked: the forked build
     # says the index failed (its site is not published), it does not hang.

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from .. import build_record, incremental
 from ..common import report_error, setting
-from .service import PagefindError, PagefindStopped, pagefind_service
+from .service import PagefindError, PagefindStopped, pagefind_indexer
 
 DEFAULTS = {
     "SEARCH_INDEX": True,
@@ -135,29 +135,29 @@ def build_parts(output_path, parts, stale=None, renders=None, started=None, bund
     bundle (pagefind/), the others are merged into it (pagefind/parts/N/)."""
     bundle = bundle or os.path.join(output_path, "pagefind")
     previous = os.path.join(renders.output, "pagefind") if renders is not None else None
-    with pagefind_service(started) as service:
-        for number, members in enumerate(parts):
-            target = bundle if number == 0 else os.path.join(bundle, PARTS_FOLDER, str(number + 1))
-            source = None
-            if stale is not None and number not in stale and previous is not None:
-                source = previous if number == 0 else os.path.join(previous, PARTS_FOLDER, str(number + 1))
-            if source is not None and os.path.isfile(os.path.join(source, "pagefind-entry.json")):
-                ignored = shutil.ignore_patterns(PARTS_FOLDER, PARTS_FILE) if number == 0 else None
-                shutil.copytree(source, target, ignore=ignored, dirs_exist_ok=True)
-            elif not _index_part(service, output_path, members, target):
-                return False
+    indexer = pagefind_indexer(started)
+    for number, members in enumerate(parts):
+        target = bundle if number == 0 else os.path.join(bundle, PARTS_FOLDER, str(number + 1))
+        source = None
+        if stale is not None and number not in stale and previous is not None:
+            source = previous if number == 0 else os.path.join(previous, PARTS_FOLDER, str(number + 1))
+        if source is not None and os.path.isfile(os.path.join(source, "pagefind-entry.json")):
+            ignored = shutil.ignore_patterns(PARTS_FOLDER, PARTS_FILE) if number == 0 else None
+            shutil.copytree(source, target, ignore=ignored, dirs_exist_ok=True)
+        elif not _index_part(indexer, output_path, members, target):
+            return False
     with open(os.path.join(bundle, PARTS_FILE), "w", encoding="utf-8") as out:
         json.dump({"parts": [f"pagefind/{PARTS_FOLDER}/{number + 1}/" for number in range(1, len(parts))]}, out)
     return True
 
 
-def _index_part(service, output_path, pages, bundle):
+def _index_part(indexer, output_path, pages, bundle):
     """Pagefind over ``pages`` only: hard links to them in a folder of their
     own (addresses stay those of the site), the bundle written to ``bundle``.
     A site with no page to index gets Pagefind over all of it, as before
     parts (the search page needs a bundle, and Pagefind one page)."""
     if not pages:
-        return _index_folder(service, output_path, bundle)
+        return _index_folder(indexer, output_path, bundle)
     # Pagefind numbers pages in the order it finds them: a folder of
     # their own, made in path order, keeps the index the same whatever
     # order the site's folders were made in (a clean build, a rebuild).
@@ -169,21 +169,21 @@ def _index_part(service, output_path, pages, bundle):
                 os.link(os.path.join(output_path, page), os.path.join(farm, page))
             except OSError:  # a file system without hard links
                 shutil.copy2(os.path.join(output_path, page), os.path.join(farm, page))
-        return _index_folder(service, farm, bundle)
+        return _index_folder(indexer, farm, bundle)
     finally:
         shutil.rmtree(farm, ignore_errors=True)
 
 
-def _index_folder(service, folder, bundle):
-    """True when the index was written. A Pagefind process the devserver
+def _index_folder(indexer, folder, bundle):
+    """True when the index was written. A Pagefind run the devserver
     stopped (a newer save came in) is no error."""
     try:
-        service.index(folder, bundle)
+        indexer.index(folder, bundle)
         return True
     except PagefindStopped as stopped:
-        if service.stopped_on_purpose():
+        if indexer.stopped_on_purpose():
             return False
-        problem = str(stopped) or "pagefind --service ended"
+        problem = str(stopped) or "pagefind ended"
     except PagefindError as error:
         problem = str(error)
     report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {problem}")

@@ -1,17 +1,22 @@
-"""Pagefind as a service (``pagefind_extended --service``): one process
-that writes many bundles, one after another.
+"""How a build runs Pagefind: its command line, a run a bundle
+(``PagefindCommand``), or — in a network build — a ``pagefind_extended
+--service`` process kept for many builds (``PagefindService``).
 
-Why not a ``pagefind`` run a bundle: the extended build loads jieba's
-dictionary in every process that meets Chinese, 0.16 CPU-seconds of the
-0.73 a 250-page site costs. A build keeps one service for all its parts,
-and the network build lends one to each core (``ServicePool``), so a
-community built there finds it loaded. The official Python client
+Why a service at all: the extended build loads jieba's dictionary in every
+process that meets Chinese, about 0.3 CPU-seconds, and a network build
+indexes forty communities, so it lends one service to each core
+(``ServicePool``) and a community built there finds the dictionary loaded:
+0.99 CPU-seconds a 250-page bundle against the command line's 1.15. Why not
+always: for the same bundle a service does more work a page (more of its
+time in memcpy), and past a few hundred pages that outweighs the
+dictionary — 1,000 pages cost a service already loaded 3.7 CPU-seconds,
+the command line 3.4 — so a build alone runs the command line. The official Python client
 (``pagefind.index``) runs on asyncio and starts a process of its own per
 index; these few synchronous lines speak the same protocol — JSON, base64
 encoded, each message ended by a comma — to a process that outlives a
 build. Pages are handed over as a folder (``AddDir``): Pagefind reads it in
 parallel, and handing them one by one (``AddFile``) cost 0.73 CPU-seconds
-for the 250 pages against 0.57."""
+for 250 pages against 0.57."""
 
 import base64
 import contextlib
@@ -25,12 +30,12 @@ import tempfile
 
 
 class PagefindStopped(Exception):
-    """The service ended before it answered: stopped (the devserver stops
-    a stale index), or failed."""
+    """Pagefind ended before it was done: stopped (the devserver stops a
+    stale index), or failed."""
 
 
 class PagefindError(Exception):
-    """The service answered with an error."""
+    """Pagefind said it could not index."""
 
 
 @functools.cache
@@ -44,13 +49,37 @@ def pagefind_command():
         return [sys.executable, "-m", "pagefind"]
 
 
-class PagefindService:
-    """One ``pagefind --service`` process, started when first asked
-    (``started(process)`` is then told of it)."""
+class PagefindCommand:
+    """Pagefind's command line, one run a bundle; ``started(process)`` (the
+    devserver's) is told of each run, to stop it when a newer save comes in."""
 
     def __init__(self, started=None):
         self.process = None
         self._started = started
+
+    def index(self, folder, bundle):
+        """Pagefind over the HTML files of ``folder``, its bundle written to ``bundle``."""
+        self.process = subprocess.Popen(
+            [*pagefind_command(), "--site", os.path.abspath(folder), "--output-path", os.path.abspath(bundle), "--silent"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if self._started is not None:
+            self._started(self.process)
+        _, errors = self.process.communicate()
+        if self.process.returncode < 0:
+            raise PagefindStopped(errors.strip()[-500:])
+        if self.process.returncode != 0:
+            raise PagefindError(errors.strip()[-500:] or f"pagefind exited with {self.process.returncode}")
+
+    def stopped_on_purpose(self):
+        """Ended by a signal, with someone told of its start (who may stop it)."""
+        return self._started is not None and self.process is not None and (self.process.returncode or 0) < 0
+
+
+class PagefindService:
+    """One ``pagefind --service`` process, started when first asked."""
+
+    def __init__(self):
+        self.process = None
         self._ids = itertools.count(1)
         self._unread = b""
         self._errors = None
@@ -62,8 +91,6 @@ class PagefindService:
             self.process = subprocess.Popen([*pagefind_command(), "--service"], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=self._errors)
             self._parent = os.getpid()
-            if self._started is not None:
-                self._started(self.process)
         return self
 
     def running(self):
@@ -74,9 +101,7 @@ class PagefindService:
         return self.process.poll() is None
 
     def index(self, folder, bundle):
-        """Pagefind over the HTML files of ``folder``, its bundle written to
-        ``bundle`` (both as Pagefind's command line takes ``--site`` and
-        ``--output-path``)."""
+        """As ``PagefindCommand.index``."""
         index_id = self._ask(type="NewIndex", config=None)["index_id"]
         try:
             self._ask(type="AddDir", index_id=index_id, path=os.path.abspath(folder), glob=None)
@@ -100,9 +125,8 @@ class PagefindService:
         self._errors.close()
 
     def stopped_on_purpose(self):
-        """Ended by a signal, with someone told of its start (who may stop it)."""
-        return (self._started is not None and self.process is not None
-                and self.process.poll() is not None and self.process.returncode < 0)
+        """Nobody stops a service on purpose: its ending is a failure."""
+        return False
 
     def _ask(self, **payload):
         self.start()
@@ -148,7 +172,7 @@ _lent = None  # the service of the network build's core this build runs on
 
 def lend(service):
     """Builds in this process, and in processes forked from it, index with
-    ``service`` (None: each with one of its own)."""
+    ``service`` (None: with the command line)."""
     global _lent
     _lent = service
 
@@ -157,20 +181,13 @@ def lent():
     return _lent
 
 
-@contextlib.contextmanager
-def pagefind_service(started=None):
-    """The service this build indexes with: the one lent to it, or one of
-    its own, closed when the build is done with it. A build that is told of
-    its Pagefind process (``started``, the devserver's) always has its own:
-    it may stop that process."""
+def pagefind_indexer(started=None):
+    """What a build indexes with: the service its network build lent it,
+    or the command line. A build told of its Pagefind runs (``started``,
+    the devserver's) may stop them, so it never shares a service."""
     if _lent is not None and started is None and _lent.running():
-        yield _lent
-        return
-    service = PagefindService(started)
-    try:
-        yield service
-    finally:
-        service.close()
+        return _lent
+    return PagefindCommand(started)
 
 
 class ServicePool:
