@@ -3,6 +3,8 @@
 import gzip
 import json
 import os
+import signal
+import time
 
 import pytest
 
@@ -145,6 +147,29 @@ def test_a_slot_whose_build_failed_or_whose_service_ended_gets_a_new_one(pages, 
         pool.lend(0)
         assert lent() is not third and not third.running()  # … and a new one takes over
     finally:
+        pool.close()
+
+
+def test_retiring_a_slots_service_does_not_wait_for_the_builds_on_other_slots():
+    pool = ServicePool()
+    sibling = None
+    try:
+        pool.lend(0)
+        pool.lend(1)
+        retired = lent()
+        sibling = os.fork()  # a build on slot 0: it holds a copy of slot 1's pipes
+        if sibling == 0:
+            time.sleep(60)
+            os._exit(0)
+        began = time.monotonic()
+        pool.retire(1)
+        # Waiting for the end of the service's input would last as long as the sibling.
+        assert time.monotonic() - began < 5
+        assert not retired.running()
+    finally:
+        if sibling:
+            os.kill(sibling, signal.SIGKILL)
+            os.waitpid(sibling, 0)
         pool.close()
 
 

@@ -111,16 +111,18 @@ class PagefindService:
                 self._ask(type="DeleteIndex", index_id=index_id)
 
     def close(self):
-        """Let the process end (its input closed), and wait for it."""
+        """End the process, and wait for it."""
         if self.process is None:
             return
         with contextlib.suppress(OSError):
             self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        # Not waiting for the end of its input: a build forked while it ran
+        # holds a copy of that pipe until the build ends (a network build
+        # stalled 10 s a retired service). Nothing is lost: every bundle was
+        # written before its answer came.
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
         self.process.stdout.close()
         self._errors.close()
 
