@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from .. import build_record, incremental
 from ..common import report_error, setting
-from .service import PagefindError, PagefindStopped, pagefind_indexer
+from .service import PagefindCancelled, PagefindError, pagefind_indexer
 
 DEFAULTS = {
     "SEARCH_INDEX": True,
@@ -180,14 +180,11 @@ def _index_folder(indexer, folder, bundle):
     try:
         indexer.index(folder, bundle)
         return True
-    except PagefindStopped as stopped:
-        if indexer.stopped_on_purpose():
-            return False
-        problem = str(stopped) or "pagefind ended"
+    except PagefindCancelled:
+        return False
     except PagefindError as error:
-        problem = str(error)
-    report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {problem}")
-    return False
+        report_error("pagefind", None, f"搜索索引生成失败 / search index failed: {str(error) or 'pagefind ended'}")
+        return False
 
 
 def index_later(pelican, started=None):

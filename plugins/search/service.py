@@ -10,13 +10,13 @@ indexes forty communities, so it lends one service to each core
 always: for the same bundle a service does more work a page (more of its
 time in memcpy), and past a few hundred pages that outweighs the
 dictionary — 1,000 pages cost a service already loaded 3.7 CPU-seconds,
-the command line 3.4 — so a build alone runs the command line. The official Python client
-(``pagefind.index``) runs on asyncio and starts a process of its own per
-index; these few synchronous lines speak the same protocol — JSON, base64
-encoded, each message ended by a comma — to a process that outlives a
-build. Pages are handed over as a folder (``AddDir``): Pagefind reads it in
-parallel, and handing them one by one (``AddFile``) cost 0.73 CPU-seconds
-for 250 pages against 0.57."""
+the command line 3.4 — so a build alone runs the command line. The
+official Python client (``pagefind.index``) runs on asyncio and starts a
+process of its own per index; these few synchronous lines speak the same
+protocol — JSON, base64 encoded, each message ended by a comma — to a
+process that outlives a build. Pages are handed over as a folder
+(``AddDir``): Pagefind reads it in parallel, and handing them one by one
+(``AddFile``) cost 0.73 CPU-seconds for 250 pages against 0.57."""
 
 import base64
 import contextlib
@@ -29,13 +29,16 @@ import sys
 import tempfile
 
 
-class PagefindStopped(Exception):
-    """Pagefind ended before it was done: stopped (the devserver stops a
-    stale index), or failed."""
-
-
 class PagefindError(Exception):
-    """Pagefind said it could not index."""
+    """Pagefind could not index: it said why, or it ended."""
+
+
+class PagefindStopped(PagefindError):
+    """The service ended before it answered."""
+
+
+class PagefindCancelled(Exception):
+    """The devserver stopped the run: a newer save came in. No error."""
 
 
 @functools.cache
@@ -54,25 +57,20 @@ class PagefindCommand:
     devserver's) is told of each run, to stop it when a newer save comes in."""
 
     def __init__(self, started=None):
-        self.process = None
         self._started = started
 
     def index(self, folder, bundle):
         """Pagefind over the HTML files of ``folder``, its bundle written to ``bundle``."""
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(
             [*pagefind_command(), "--site", os.path.abspath(folder), "--output-path", os.path.abspath(bundle), "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if self._started is not None:
-            self._started(self.process)
-        _, errors = self.process.communicate()
-        if self.process.returncode < 0:
-            raise PagefindStopped(errors.strip()[-500:])
-        if self.process.returncode != 0:
-            raise PagefindError(errors.strip()[-500:] or f"pagefind exited with {self.process.returncode}")
-
-    def stopped_on_purpose(self):
-        """Ended by a signal, with someone told of its start (who may stop it)."""
-        return self._started is not None and self.process is not None and (self.process.returncode or 0) < 0
+            self._started(process)
+        _, errors = process.communicate()
+        if process.returncode < 0 and self._started is not None:
+            raise PagefindCancelled()
+        if process.returncode != 0:
+            raise PagefindError(errors.strip()[-500:] or f"pagefind exited with {process.returncode}")
 
 
 class PagefindService:
@@ -125,10 +123,6 @@ class PagefindService:
         self.process.wait()
         self.process.stdout.close()
         self._errors.close()
-
-    def stopped_on_purpose(self):
-        """Nobody stops a service on purpose: its ending is a failure."""
-        return False
 
     def _ask(self, **payload):
         self.start()
