@@ -11,6 +11,12 @@ dropped whole when that changes. Only results are kept, never verdicts: a
 body with a personal number is reported again on every build.
 
 The build's lifecycle (plugins/safety/atomic.py) starts and finishes it.
+
+A clean build would compute them all in the build process, one file after
+another, while Pelican reads the files: a function asked for ahead
+(``compute_ahead``) is computed instead on every core, beside the
+Markdown conversion of each file not read before
+(plugins/metadata/reader.py), and the reader's call finds the result.
 """
 
 import hashlib
@@ -27,22 +33,32 @@ class Memo:
         self.key = key  # None: nothing is remembered
         self.previous = {}
         self.used = {}
+        self.ahead = {}  # what was computed on every core for this build (adopt)
         stored = record.get(SECTION) if record is not None and key is not None else None
         if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("memos"), dict):
             self.previous = stored["memos"]
 
     def remembered(self, name, text, compute):
-        if self.key is None:
+        if self.key is None and not self.ahead:
             return compute(text)
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        digest = _digest(text)
+        if self.key is None:
+            value = self.ahead.get(name, {}).get(digest)
+            return compute(text) if value is None else value
         used = self.used.setdefault(name, {})
         value = used.get(digest)
         if value is None:
             value = self.previous.get(name, {}).get(digest)
             if value is None:
+                value = self.ahead.get(name, {}).get(digest)
+            if value is None:
                 value = compute(text)
             used[digest] = value
         return value
+
+    def adopt(self, results):
+        for name, values in results.items():
+            self.ahead.setdefault(name, {}).update(values)
 
     def keep(self):
         """Keep what this build used (and only that, so the record never grows
@@ -52,6 +68,36 @@ class Memo:
 
 
 _current = Memo()  # of the build in progress
+_ahead = {}  # name -> (which text, make): the functions computed ahead
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def compute_ahead(name, of, make):
+    """Have ``name`` computed ahead on every core: a pure function of a
+    file's source text (``of="source"``) or of the HTML its Markdown body
+    or summary converts to (``of="html"``), made by ``make(settings)`` —
+    None when the build will not ask for it."""
+    _ahead[name] = (of, make)
+
+
+def worked_ahead(settings, texts):
+    """``{name: {digest: result}}`` of every function asked for ahead, over
+    ``texts`` (``{"source": [...], "html": [...]}``); run where the
+    Markdown is converted, and handed to ``adopt``."""
+    results = {}
+    for name, (of, make) in _ahead.items():
+        compute = make(settings)
+        if compute is not None:
+            results[name] = {_digest(text): compute(text) for text in texts.get(of, ())}
+    return results
+
+
+def adopt(results):
+    """What ``worked_ahead`` gave, for this build's ``remembered`` to find."""
+    _current.adopt(results)
 
 
 def remembered(name, text, compute):

@@ -214,3 +214,46 @@ def test_markdown_bodies_are_converted_on_several_processes_to_the_same_pages(tm
     assert len(set(calls.read_text().split())) == 2  # the build process and one child
     assert len(calls.read_text().split()) == 16  # each body once: the reader used the results
     assert tree(many.output) == _reference(tmp_path, content)
+
+
+def test_what_plugins_ask_ahead_is_computed_beside_the_markdown_not_again_by_the_reader(tmp_path):
+    """Sanitising, the personal-number scan and the proofreading lint of a
+    clean build run on every core with the Markdown conversion
+    (plugins/memo.py ``compute_ahead``): each of the 16 files once, and the
+    reader's calls find the results."""
+    content = tmp_path / "content"
+    many_articles(content, count=16, body=lambda number: f"第 {number} 篇,居民 {number} 人参加。\n\n- 一项\n- 两项\n")
+    calls = tmp_path / "ahead-calls"
+
+    def before():
+        from plugins import privacy, proofread
+        from plugins.safety import sanitize
+
+        def counted(module, name):
+            function = getattr(module, name)
+
+            def count(*args):
+                with open(calls, "a", encoding="utf-8") as out:
+                    out.write(f"{name} {os.getpid()}\n")
+                return function(*args)
+
+            setattr(module, name, count)
+
+        counted(sanitize, "clean_html")
+        counted(privacy, "_numbers_by_line")
+        counted(proofread, "lint_text")
+
+    def made(result):
+        assert result.returncode == 0, result.stderr
+        lines = [line.split() for line in calls.read_text().splitlines()]
+        calls.unlink()
+        return {name: ([pid for called, pid in lines if called == name]) for name in
+                ("clean_html", "_numbers_by_line", "lint_text")}
+
+    one = made(build(tmp_path, content, "one", before=before, RENDER_PROCESSES=1))
+    many = build(tmp_path, content, "many", before=before, RENDER_PROCESSES=2)
+    shared = made(many)
+    for name, pids in shared.items():
+        assert len(pids) == len(one[name]) >= 16, name  # no file's result computed twice
+        assert len(set(pids)) == 2, name  # the build process and one child
+    assert tree(many.output) == tree(tmp_path / "one" / "output")

@@ -14,6 +14,7 @@ Nothing here raises: a bad photo gives ``{"ok": False, "error": ...}`` with a
 message for the editor (Chinese / English), never a traceback.
 """
 
+import functools
 import hashlib
 import io
 import json
@@ -22,13 +23,6 @@ import os
 import warnings
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-
-try:  # HEIC from iPhones (and many Android phones)
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-except ImportError:  # pragma: no cover - pillow-heif is pinned in requirements.txt
-    pillow_heif = None
 
 from ..common import available_cores
 from .names import EXPECTED_FORMATS, FORMAT_EXTENSIONS
@@ -117,9 +111,20 @@ def plan_widths(display_width, widths):
     return sorted({min(int(w), display_width) for w in widths if int(w) > 0}, reverse=True)
 
 
+@functools.cache
+def _read_heic():
+    """HEIC from iPhones (and many Android phones), once a photo is opened:
+    importing pillow-heif costs every build about 11 ms, most of them
+    rebuilds that open none."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
 def _open(path, max_pixels):
     if os.path.getsize(path) == 0:
         raise PhotoError("文件为空（0 字节），请重新拷贝 / empty file (0 bytes): copy it again")
+    _read_heic()
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         image = Image.open(path)

@@ -9,6 +9,7 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
+from .. import memo
 from ..common import ContentError, inside, report_error, report_warning
 from ..safety import parallel
 from . import fields
@@ -51,35 +52,38 @@ _converted = {}  # Markdown body -> HTML, converted on every core before the fil
 def convert_ahead(generator, paths, excludes):
     """Before a generator reads its first file (Pelican then reads them one
     by one): convert the Markdown bodies (and summaries) of the files its
-    reader cache does not hold, on every core. A body whose conversion logged anything is left
-    to the reader, so its messages come where they belong."""
+    reader cache does not hold, on every core, and compute there what the
+    other plugins asked for ahead of each (plugins/memo.py). A file whose
+    conversion logged anything is left to the reader, so its messages come
+    where they belong."""
     if getattr(generator, "linli_converted_ahead", False):
         return
     generator.linli_converted_ahead = True
     _converted.clear()
     settings = generator.settings
-    bodies, reader = {}, None
+    files, reader = [], None
     for name in generator.get_files(settings[paths], exclude=settings[excludes]):
         path = os.path.abspath(os.path.join(generator.path, name))
         found = generator.readers.readers.get(os.path.splitext(path)[1][1:])
-        if not isinstance(found, LinliMarkdownReader) or generator.readers.get_cached_data(path, None) is not None:
-            continue
-        reader = found
-        try:
-            entries, body, _ = split_header(read_source(path)[0])
-        except (OSError, ContentError):
-            continue  # the reader says what is wrong with it
-        bodies[body] = None
-        for key, value, _ in entries:
-            if value and fields.canonical_key(key) == "summary":
-                bodies[value] = None
-    count = parallel.processes(settings, len(bodies))
+        if isinstance(found, LinliMarkdownReader) and generator.readers.get_cached_data(path, None) is None:
+            files.append(path)
+            reader = found
+    count = parallel.processes(settings, len(files))
     if count < 2:
         return
-    items = list(bodies)
-    for body, html in zip(items, parallel.map_quietly(lambda body: reader._markdown().convert(body), items, count)):
-        if html is not None:
-            _converted[body] = html
+
+    def convert(path):
+        text = read_source(path)[0]  # a file that cannot be read: the reader says what is wrong with it
+        entries, body, _ = split_header(text)
+        summaries = [value for key, value, _ in entries if value and fields.canonical_key(key) == "summary"]
+        converted = {markdown: reader._markdown().convert(markdown) for markdown in (body, *summaries)}
+        return converted, memo.worked_ahead(settings, {"source": [text], "html": list(converted.values())})
+
+    for outcome in parallel.map_quietly(convert, files, count):
+        if outcome is not None:
+            converted, results = outcome
+            _converted.update(converted)
+            memo.adopt(results)
 
 
 class LinliMarkdownReader(MarkdownReader):

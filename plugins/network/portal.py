@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from feedgenerator import get_tag_uri
-from icalendar import Event
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from ..common import SHANGHAI, build_date, public_site_url, report_error, setting
 from ..notices import status as st
-from ..notices.feeds import StableAtomFeed, deadline_calendar
+from ..notices.feeds import StableAtomFeed, calendar_event, deadline_calendar
 from ..sites import SITE_FILE, site_folder, site_places
 from .summary import VERSION
 
@@ -248,7 +247,7 @@ class PortalGenerator(Generator):
         for notice in sorted((n for n in self.notices if n.expires), key=lambda n: (n.expires, n.community.name, n.href)):
             url = self._absolute(notice)
             host = urlparse(url).hostname or "linli.invalid"
-            event = Event()
+            event = calendar_event()
             event.add("uid", f"notice-{notice.community.name}-{notice.data['slug']}@{host}")
             event.add("dtstamp", notice.date.astimezone(datetime.UTC))
             event.add("dtstart", notice.expires)

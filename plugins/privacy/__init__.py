@@ -88,9 +88,12 @@ def _source_hits(content, allowed):
     except (OSError, TypeError, ContentError):
         return None, []
     lines = text.split("\n")
-    found = memo.remembered("personal-numbers", text, _numbers_by_line)
+    found = memo.remembered(NUMBERS, text, _numbers_by_line)
     hits = [(number, Hit(*fields)) for number, *fields in found]
     return lines, [(number, hit) for number, hit in hits if not is_allowed(hit, allowed)]
+
+
+NUMBERS = "personal-numbers"  # the memo's name for _numbers_by_line's results
 
 
 def _numbers_by_line(text):
@@ -242,3 +245,4 @@ def check_content(content):
 def register():
     signals.get_generators.connect(reset)  # every build, `make devserver`'s rebuilds too
     signals.content_object_init.connect(check_content)
+    memo.compute_ahead(NUMBERS, "source", lambda settings: _numbers_by_line)

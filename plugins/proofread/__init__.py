@@ -217,6 +217,12 @@ def _published(content, settings):
     return unpublishable_reason(content, settings, review=not isinstance(content, Page)) is None
 
 
+def linter(settings):
+    """``lint_text`` with the build's configuration; None when it is off."""
+    state = _current(settings)
+    return None if state.mode == "off" else lambda text: lint_text(text, state.config)
+
+
 def check_piece(content):
     if isinstance(content, Static):
         return
@@ -231,7 +237,7 @@ def check_piece(content):
         text, _ = read_source(path)
     except (OSError, ContentError):
         return  # the reader reports it
-    findings = memo.remembered(MEMO, text, lambda text: lint_text(text, state.config))
+    findings = memo.remembered(MEMO, text, linter(content.settings))
     published = _published(content, content.settings)
     date = getattr(content, "date", None)
     day = date.date() if hasattr(date, "date") else None
@@ -331,5 +337,6 @@ def register():
     signals.initialized.connect(add_key)
     signals.get_generators.connect(start)
     signals.content_object_init.connect(check_piece)
+    memo.compute_ahead(MEMO, "source", linter)
     signals.all_generators_finalized.connect(check_site)
 

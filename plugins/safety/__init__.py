@@ -4,6 +4,7 @@ content and in the writer), atomic output (SPEC §4, §5)."""
 from pelican import signals
 from pelican.contents import Static
 
+from .. import memo
 from ..common import logger
 from . import atomic
 from ..events import site_complete, site_swapped
@@ -12,8 +13,8 @@ from .duplicates import check_duplicate_outputs
 from .official import adopt_sitemap
 from .paths import drop_static_files_outside, guard_references
 from .precompress import precompress
+from .sanitize import SANITIZED, cleaner, sanitize_content
 from .templates import check_templates, keep_compiled_templates, load_compiled_templates, share_compiled_templates
-from .sanitize import sanitize_content
 from .writer import final_urls, guarded_writer, keep_summary_source, render_queued
 
 _generators = []  # of the build in progress, for the checks before writing
@@ -61,6 +62,7 @@ def register():
     signals.generator_init.connect(share_compiled_templates)
     site_swapped.connect(keep_compiled_templates)
     signals.content_object_init.connect(on_content_init)
+    memo.compute_ahead(SANITIZED, "html", cleaner)
     signals.static_generator_finalized.connect(drop_static_files_outside)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.get_writer.connect(before_writing)

@@ -58,15 +58,20 @@ def clean_html(html, site_url=""):
     return add_rel_to_external_links(cleaned, site_url)
 
 
+SANITIZED = "sanitized"  # the memo's name for clean_html's results
+
+
+def cleaner(settings):
+    """``clean_html`` for the pieces of the site ``settings`` describe."""
+    site_url = public_site_url(settings)
+    return lambda html: clean_html(html, site_url)
+
+
 def sanitize_content(content):
-    site_url = public_site_url(content.settings)
-
-    def clean(html):
-        return clean_html(html, site_url)
-
+    clean = cleaner(content.settings)
     if getattr(content, "_content", None):
-        content._content = memo.remembered("sanitized", content._content, clean)
+        content._content = memo.remembered(SANITIZED, content._content, clean)
     summary = content.metadata.get("summary")
     if summary:
-        content.metadata["summary"] = memo.remembered("sanitized", summary, clean)
+        content.metadata["summary"] = memo.remembered(SANITIZED, summary, clean)
         content._summary = content.metadata["summary"]
