@@ -129,34 +129,35 @@ def output_contains(output, text):
     return any(needle in path.read_bytes() for path in output.rglob("*.html"))
 
 
-def one_run(tool, corpus, run, search_build):
+def one_run(tool, corpus, scratch, run, search_build):
     """Clean build, one-edit rebuild and no-op rebuild of one tool in a fresh
-    folder; for Linli also a clean build with the search index on."""
-    work = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-"))
-    try:
-        content, output, cache = work / "content", work / "output", work / "cache"
-        shutil.copytree(corpus, content)
-        figures = {}
-        command = pelican_command(tool, content, output, cache)
-        figures["clean"] = timed(command, ROOT)[:2]
-        article = edited_article(content)
-        marker = f"基准测试第{run}轮追加的一段文字，检查它出现在输出中。"
-        with open(article, "a", encoding="utf-8") as handle:
-            handle.write(f"\n{marker}\n")
-        figures["edit"] = timed(command, ROOT)[:2]
-        if not output_contains(output, marker):
-            sys.exit(f"{tool}: the edit to {article.name} is missing from the rebuilt output")
-        figures["noop"] = timed(command, ROOT)[:2]
-        if search_build:
-            shutil.rmtree(output)
-            shutil.rmtree(cache)
-            searched = pelican_command(tool, content, output, cache, search=True)
-            figures["search_build"] = timed(searched, ROOT)[:2]
-            if not (output / "pagefind").is_dir():
-                sys.exit("Linli: the build with SEARCH_INDEX on wrote no pagefind/ index")
-        return figures
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    folder of ``scratch``; for Linli also a clean build with the search index
+    on, into folders of its own. Nothing is deleted until the bench ends:
+    on a file system without a journal (this machine's ext4) every file or
+    folder made in the half-minute after thousands were deleted skips their
+    inodes one by one (ext4's ``recently_deleted()``), and the build that
+    followed the deletion paid for it (see bench/README.md)."""
+    work = scratch / f"{tool}-{run}"
+    content, output, cache = work / "content", work / "output", work / "cache"
+    shutil.copytree(corpus, content)
+    figures = {}
+    command = pelican_command(tool, content, output, cache)
+    figures["clean"] = timed(command, ROOT)[:2]
+    article = edited_article(content)
+    marker = f"基准测试第{run}轮追加的一段文字，检查它出现在输出中。"
+    with open(article, "a", encoding="utf-8") as handle:
+        handle.write(f"\n{marker}\n")
+    figures["edit"] = timed(command, ROOT)[:2]
+    if not output_contains(output, marker):
+        sys.exit(f"{tool}: the edit to {article.name} is missing from the rebuilt output")
+    figures["noop"] = timed(command, ROOT)[:2]
+    if search_build:
+        searched_output = work / "output-search"
+        searched = pelican_command(tool, content, searched_output, work / "cache-search", search=True)
+        figures["search_build"] = timed(searched, ROOT)[:2]
+        if not (searched_output / "pagefind").is_dir():
+            sys.exit("Linli: the build with SEARCH_INDEX on wrote no pagefind/ index")
+    return figures
 
 
 def make_corpus(articles, folder):
@@ -227,15 +228,15 @@ def main():
     args = parser.parse_args()
     if not (SHARED / "gen_corpus.py").exists():
         sys.exit(f"reference corpus generator not found: {SHARED / 'gen_corpus.py'}")
-    scratch = Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+    scratch = Path(tempfile.mkdtemp(prefix="bench-site-"))
     try:
         print(f"generating {args.articles} articles …", file=sys.stderr)
-        corpus = make_corpus(args.articles, scratch)
+        corpus = make_corpus(args.articles, scratch / "corpus")
         runs = {"vanilla": [], "linli": []}
         for run in range(1, args.runs + 1):
             for tool in ("vanilla", "linli"):
                 print(f"run {run}/{args.runs}: {tool} …", file=sys.stderr)
-                figures = one_run(tool, corpus, run, search_build=tool == "linli")
+                figures = one_run(tool, corpus, scratch, run, search_build=tool == "linli")
                 runs[tool].append(figures)
                 print("  " + ", ".join(f"{work} {s:.2f} s {b / 2**20:.0f} MiB" for work, (s, b) in figures.items()),
                       file=sys.stderr)
