@@ -27,6 +27,7 @@ DEFAULTS = {
 }
 
 POLICIES = ("fail", "mask", "warn")
+NUMBERS = "personal-numbers"  # the memo's name for _numbers_by_line's results
 
 KIND_NAMES = {
     "id": ("身份证号", "resident ID number"),
@@ -91,9 +92,6 @@ def _source_hits(content, allowed):
     found = memo.remembered(NUMBERS, text, _numbers_by_line)
     hits = [(number, Hit(*fields)) for number, *fields in found]
     return lines, [(number, hit) for number, hit in hits if not is_allowed(hit, allowed)]
-
-
-NUMBERS = "personal-numbers"  # the memo's name for _numbers_by_line's results
 
 
 def _numbers_by_line(text):
