@@ -65,7 +65,8 @@ def convert_ahead(generator, paths, excludes):
     for name in generator.get_files(settings[paths], exclude=settings[excludes]):
         path = os.path.abspath(os.path.join(generator.path, name))
         found = generator.readers.readers.get(os.path.splitext(path)[1][1:])
-        if isinstance(found, LinliMarkdownReader) and generator.readers.get_cached_data(path, None) is None:
+        if (isinstance(found, LinliMarkdownReader) and generator.readers.get_cached_data(path, None) is None
+                and inside(path, settings["PATH"])):  # a link out of content/ is refused unread
             files.append(path)
             reader = found
     count = parallel.processes(settings, len(files))
