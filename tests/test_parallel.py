@@ -257,3 +257,36 @@ def test_what_plugins_ask_ahead_is_computed_beside_the_markdown_not_again_by_the
         assert len(pids) == len(one[name]) >= 16, name  # no file's result computed twice
         assert len(set(pids)) == 2, name  # the build process and one child
     assert tree(many.output) == tree(tmp_path / "one" / "output")
+
+
+def test_a_link_out_of_content_is_not_read_ahead_either(tmp_path):
+    """A clean build big enough to convert Markdown on every core refuses a
+    link out of content/ as a one-process build does, and never reads the
+    file it points at (SPEC §5: nothing outside content/ is read)."""
+    content = tmp_path / "content"
+    many_articles(content, count=90)
+    outside = tmp_path / "outside.md"
+    outside.write_text(article_source(title="外部", slug="outside", body="不该读到的内容。"), encoding="utf-8")
+    os.symlink(outside, content / "articles" / "link.md")
+    reads = tmp_path / "reads"
+
+    def before():
+        from plugins.metadata import encoding
+
+        read_source = encoding.read_source
+
+        def counted(path, *args, **kwargs):
+            with open(reads, "a", encoding="utf-8") as out:
+                out.write(f"{os.path.realpath(path)}\n")
+            return read_source(path, *args, **kwargs)
+
+        encoding.read_source = counted
+        import plugins.metadata.reader as reader
+
+        reader.read_source = counted
+
+    result = build(tmp_path, content, "site", before=before, RENDER_PROCESSES=2)
+    assert result.returncode != 0 and "link.md" in flat_log(result.stderr)
+    read = set(reads.read_text(encoding="utf-8").split())
+    assert str(content.resolve() / "articles" / "a01.md") in read  # the counting saw the others
+    assert str(outside.resolve()) not in read
