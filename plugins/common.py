@@ -98,6 +98,11 @@ def report_warning(path, line, message, log=logger):
     log.warning("%s: %s", location(path, line), message)
 
 
+def text_digest(text):
+    """A short digest of ``text`` (lone surrogates from a bad file included)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def inside(path, root):
     """True when ``path`` (symlinks resolved) lies within ``root``."""
     real_root = os.path.realpath(root)

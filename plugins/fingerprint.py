@@ -11,7 +11,6 @@ title reaches this page without pulling in the whole site.
 """
 
 import datetime
-import hashlib
 
 from markupsafe import Markup
 from pelican.contents import Content
@@ -19,7 +18,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
-from .common import INTRASITE_LINK
+from .common import INTRASITE_LINK, text_digest
 
 # Attributes that are the build itself, not the piece: the shared context
 # (every other piece), the settings (in the site-wide key) and memos that a
@@ -32,10 +31,6 @@ _ABSENT = object()
 # Where a value sits: a template variable, an attribute of a piece, or an
 # attribute of a piece that piece points at.
 _TOP, _IN_CONTENT, _IN_SHALLOW = "top", "in-content", "in-shallow"
-
-
-def _digest(text):
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Fingerprints:
@@ -85,7 +80,7 @@ class Fingerprints:
             self._attributes(item, parts, mode)
             if mode is _IN_CONTENT and self._links_in(item):
                 parts.append("links=" + self.links)
-            found = memo[id(item)] = _digest("\x1f".join(parts))
+            found = memo[id(item)] = text_digest("\x1f".join(parts))
             self._keep.append(item)
         return found
 
@@ -124,7 +119,7 @@ class Fingerprints:
     def value(self, value):
         parts = []
         self._value(value, parts, _TOP, set())
-        return _digest("\x1f".join(parts))
+        return text_digest("\x1f".join(parts))
 
     def _value(self, value, parts, mode, active):
         kind = type(value)

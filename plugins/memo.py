@@ -19,7 +19,7 @@ Markdown conversion of each file not read before
 (plugins/metadata/reader.py), and the reader's call finds the result.
 """
 
-import hashlib
+from .common import text_digest
 
 SECTION = "memo"
 
@@ -40,20 +40,17 @@ class Memo:
 
     def remembered(self, name, text, compute):
         if self.key is None and not self.ahead:
-            return compute(text)
-        digest = _digest(text)
-        if self.key is None:
-            value = self.ahead.get(name, {}).get(digest)
-            return compute(text) if value is None else value
+            return compute(text)  # nothing to find, nothing kept
+        digest = text_digest(text)
         used = self.used.setdefault(name, {})
         value = used.get(digest)
         if value is None:
             value = self.previous.get(name, {}).get(digest)
-            if value is None:
-                value = self.ahead.get(name, {}).get(digest)
-            if value is None:
-                value = compute(text)
-            used[digest] = value
+        if value is None:
+            value = self.ahead.get(name, {}).get(digest)
+        if value is None:
+            value = compute(text)
+        used[digest] = value  # kept by keep() only when there is a key
         return value
 
     def adopt(self, results):
@@ -69,10 +66,6 @@ class Memo:
 
 _current = Memo()  # of the build in progress
 _ahead = {}  # name -> (which text, make): the functions computed ahead
-
-
-def _digest(text):
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def compute_ahead(name, of, make):
@@ -91,7 +84,7 @@ def worked_ahead(settings, texts):
     for name, (of, make) in _ahead.items():
         compute = make(settings)
         if compute is not None:
-            results[name] = {_digest(text): compute(text) for text in texts.get(of, ())}
+            results[name] = {text_digest(text): compute(text) for text in texts.get(of, ())}
     return results
 
 
